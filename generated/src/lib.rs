@@ -1,0 +1,1 @@
+//! Models and client for Cloudflare AI Gateway Dynamic Routing.
