@@ -121,7 +121,6 @@ pub fn check(reference: &Value, candidate: &Value, exceptions: &[Exception]) -> 
                     cx.findings.truncate(before);
                     used.insert(index);
                 }
-                }
             }
         }
     }
