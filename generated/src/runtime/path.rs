@@ -1,0 +1,98 @@
+//! Path and query parameter encoding.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{Error, ErrorKind};
+
+/// Everything but RFC 3986 unreserved characters is escaped, so a value can never add a path
+/// segment (`/`), start a query (`?`) or a fragment (`#`).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path parameter.
+///
+/// Refuses, before anything is sent, an empty value (it would address a different resource:
+/// `/routes/` is the collection) and the dot segments `.` and `..` (URL normalisation would
+/// turn them into a different path).
+pub fn encode_path_param(
+    operation: &'static str,
+    name: &'static str,
+    value: &str,
+) -> Result<String, Error> {
+    if value.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidRequest, operation)
+            .with_message(format!("path parameter `{name}` must not be empty")));
+    }
+    if value == "." || value == ".." {
+        return Err(Error::new(ErrorKind::InvalidRequest, operation)
+            .with_message(format!("path parameter `{name}` must not be `{value}`")));
+    }
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
+}
+
+/// Renders a query parameter value: strings as they are, numbers and booleans as JSON writes
+/// them, anything else as JSON text.
+pub fn query_value<T: Serialize + ?Sized>(
+    operation: &'static str,
+    name: &'static str,
+    value: &T,
+) -> Result<String, Error> {
+    match serde_json::to_value(value) {
+        Ok(Value::String(text)) => Ok(text),
+        Ok(other) => Ok(other.to_string()),
+        Err(err) => Err(Error::new(ErrorKind::InvalidRequest, operation)
+            .with_message(format!("query parameter `{name}` cannot be serialized"))
+            .with_source(err)),
+    }
+}
+
+/// Serializes a request body to JSON once, so retries resend the same bytes.
+pub fn json_body<T: Serialize + ?Sized>(
+    operation: &'static str,
+    body: &T,
+) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|err| {
+        Error::new(ErrorKind::InvalidRequest, operation)
+            .with_message("the request body cannot be serialized")
+            .with_source(err)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_characters() {
+        assert_eq!(
+            encode_path_param("get", "id", "a/b?c#d e").unwrap(),
+            "a%2Fb%3Fc%23d%20e"
+        );
+        assert_eq!(
+            encode_path_param("get", "id", "route-1_v2.x~").unwrap(),
+            "route-1_v2.x~"
+        );
+        assert_eq!(encode_path_param("get", "id", "é").unwrap(), "%C3%A9");
+    }
+
+    #[test]
+    fn refuses_empty_and_dot_segments() {
+        for value in ["", ".", ".."] {
+            let err = encode_path_param("get", "id", value).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+            assert!(err.to_string().contains("`id`"), "{err}");
+        }
+    }
+
+    #[test]
+    fn query_values() {
+        assert_eq!(query_value("list", "page", &3i64).unwrap(), "3");
+        assert_eq!(query_value("list", "q", "a b").unwrap(), "a b");
+        assert_eq!(query_value("list", "flag", &true).unwrap(), "true");
+    }
+}
