@@ -1,0 +1,279 @@
+//! Output formats of `dynroute validate`: human, short, json, sarif and github.
+
+use std::io::Write;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+use serde_json::{Value, json};
+
+use super::{Format, Source};
+use crate::{Diagnostic, Severity, rules};
+
+/// Renders to standard output (with colour for the human format when asked).
+pub fn render(
+    format: Format,
+    sources: &[Source],
+    diagnostics: &[Diagnostic],
+    colour: bool,
+) -> std::io::Result<()> {
+    if format == Format::Human && colour {
+        let mut stream = termcolor::StandardStream::stdout(termcolor::ColorChoice::Always);
+        return human(sources, diagnostics, &mut stream);
+    }
+    let text = render_string(format, sources, diagnostics)?;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Renders without colour, as a string.
+pub fn render_string(
+    format: Format,
+    sources: &[Source],
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<String> {
+    Ok(match format {
+        Format::Human => {
+            let mut buf = termcolor::NoColor::new(Vec::new());
+            human(sources, diagnostics, &mut buf)?;
+            String::from_utf8_lossy(&buf.into_inner()).into_owned()
+        }
+        Format::Short => short(diagnostics),
+        Format::Json => json_format(sources, diagnostics),
+        Format::Sarif => sarif(diagnostics),
+        Format::Github => github(diagnostics),
+    })
+}
+
+fn human(
+    sources: &[Source],
+    diagnostics: &[Diagnostic],
+    out: &mut dyn termcolor::WriteColor,
+) -> std::io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let ids: Vec<usize> = sources
+        .iter()
+        .map(|s| files.add(s.name.clone(), s.text.as_str()))
+        .collect();
+    let config = term::Config::default();
+    for d in diagnostics {
+        let file = sources
+            .iter()
+            .position(|s| s.name == d.file)
+            .map(|i| ids[i]);
+        let severity = match d.severity {
+            Severity::Error => ReportSeverity::Error,
+            Severity::Warning => ReportSeverity::Warning,
+        };
+        let pointer = if d.pointer.is_empty() {
+            "(document root)".to_string()
+        } else {
+            d.pointer.clone()
+        };
+        let mut report = Report::new(severity)
+            .with_code(d.rule)
+            .with_message(&d.message)
+            .with_notes(vec![format!("help: {}", d.help)]);
+        if let Some(file) = file {
+            report = report.with_labels(vec![
+                Label::primary(file, d.byte_range()).with_message(pointer),
+            ]);
+        }
+        term::emit_to_write_style(out, &config, &files, &report)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn short(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}[{}]: {}\n",
+                d.file,
+                d.line,
+                d.column,
+                d.severity.as_str(),
+                d.rule,
+                d.message
+            )
+        })
+        .collect()
+}
+
+fn json_format(sources: &[Source], diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let items: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "file": d.file,
+                "rule": d.rule,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "help": d.help,
+                "pointer": d.pointer,
+                "line": d.line,
+                "column": d.column,
+                "end_line": d.end.map(|e| e.line),
+                "end_column": d.end.map(|e| e.column),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "diagnostics": items,
+        "summary": {
+            "files": sources.len(),
+            "errors": errors,
+            "warnings": diagnostics.len() - errors,
+        }
+    });
+    format!("{doc:#}\n")
+}
+
+/// FNV-1a: a stable, dependency-free hash for SARIF fingerprints.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// SARIF 2.1.0 with the properties GitHub code scanning requires.
+fn sarif(diagnostics: &[Diagnostic]) -> String {
+    let rules_json: Vec<Value> = rules::RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.name,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.summary},
+                "help": {"text": r.explanation},
+                "defaultConfiguration": {"level": sarif_level(r.default_severity)},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let rule_index = rules::RULES.iter().position(|r| r.name == d.rule);
+            let end = d.end.map_or((d.line, d.column + 1), |e| {
+                (e.line, e.column.max(if e.line == d.line { d.column + 1 } else { 1 }))
+            });
+            json!({
+                "ruleId": d.rule,
+                "ruleIndex": rule_index,
+                "level": sarif_level(d.severity),
+                "message": {"text": format!("{} (help: {})", d.message, d.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&d.file)},
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": end.0,
+                            "endColumn": end.1,
+                        }
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": d.pointer}],
+                }],
+                "partialFingerprints": {
+                    "primaryLocationLineHash": format!("{:016x}:1", fnv1a(&[d.rule, &d.file, &d.pointer]))
+                },
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "dynroute",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules_json,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    format!("{doc:#}\n")
+}
+
+/// Relative URIs with forward slashes, as code scanning expects.
+fn uri(file: &str) -> String {
+    let path = file.replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(&path);
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Workflow commands. Errors come first: GitHub shows only 10 annotations of each kind per
+/// step, so warnings must not crowd errors out.
+fn github(diagnostics: &[Diagnostic]) -> String {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| d.severity);
+    sorted
+        .iter()
+        .map(|d| {
+            let mut props = format!("file={},line={}", escape_property(&d.file), d.line);
+            match d.end {
+                Some(e) if e.line == d.line => props.push_str(&format!(
+                    ",endLine={},col={},endColumn={}",
+                    e.line, d.column, e.column
+                )),
+                Some(e) => props.push_str(&format!(",endLine={}", e.line)),
+                None => props.push_str(&format!(",col={}", d.column)),
+            }
+            props.push_str(&format!(
+                ",title={}",
+                escape_property(&format!("dynroute {}", d.rule))
+            ));
+            format!(
+                "::{} {props}::{}\n",
+                d.severity.as_str(),
+                escape_data(&format!("{}\nhelp: {}", d.message, d.help))
+            )
+        })
+        .collect()
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

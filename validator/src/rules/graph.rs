@@ -1,0 +1,265 @@
+//! Graph rules: single-start, duplicate-id, dangling-reference, unreachable, cycle and
+//! dead-end. Every traversal uses an explicit stack or queue and runs in O(elements + edges),
+//! so a 200,000-element chain cannot overflow the call stack.
+
+use std::collections::VecDeque;
+
+use crate::diagnostic::Finding;
+use crate::route::Route;
+use crate::rules::names;
+use crate::suggest;
+
+/// How many elements a cycle message lists before eliding the middle.
+const CYCLE_PATH_LIMIT: usize = 12;
+
+/// Runs every graph rule.
+pub fn check(route: &Route<'_>, out: &mut Vec<Finding>) {
+    single_start(route, out);
+    duplicate_id(route, out);
+    dangling_reference(route, out);
+    let reachable = unreachable(route, out);
+    cycle(route, out);
+    dead_end(route, &reachable, out);
+}
+
+fn single_start(route: &Route<'_>, out: &mut Vec<Finding>) {
+    let starts = route.starts();
+    match starts.as_slice() {
+        [] => out.push(Finding::new(
+            names::SINGLE_START,
+            route.base.clone(),
+            "the route has no start element",
+            "add an element {\"type\": \"start\", \"outputs\": {\"next\": {\"elementId\": ...}}}",
+        )),
+        [first, rest @ ..] => {
+            for &i in rest {
+                out.push(Finding::new(
+                    names::SINGLE_START,
+                    route.field(i, "type"),
+                    format!(
+                        "second start element {}; the route already starts at {}",
+                        route.elements[i].name(i),
+                        route.elements[*first].name(*first)
+                    ),
+                    "a route has exactly one start element: remove this one or change its type",
+                ));
+            }
+        }
+    }
+}
+
+fn duplicate_id(route: &Route<'_>, out: &mut Vec<Finding>) {
+    for (i, element) in route.elements.iter().enumerate() {
+        let Some(id) = element.id else { continue };
+        if let Some(&first) = route.by_id.get(id)
+            && first != i
+        {
+            out.push(Finding::new(
+                names::DUPLICATE_ID,
+                route.field(i, "id"),
+                format!("element id `{id}` is already used by element {first}"),
+                format!(
+                    "ids must be unique; references to `{id}` go to the first element \
+                     ({}): rename this one",
+                    route.pointer(first)
+                ),
+            ));
+        }
+    }
+}
+
+fn dangling_reference(route: &Route<'_>, out: &mut Vec<Finding>) {
+    // Suggestions compare against every id; skip them on huge routes with many dangling
+    // references, where they would turn the check quadratic.
+    let suggest = route.by_id.len() <= 5_000;
+    for (i, element) in route.elements.iter().enumerate() {
+        for edge in &element.edges {
+            if route.by_id.contains_key(edge.target) {
+                continue;
+            }
+            let hint = suggest
+                .then(|| suggest::closest(edge.target, route.by_id.keys().copied()))
+                .flatten()
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            out.push(Finding::new(
+                names::DANGLING_REFERENCE,
+                route.edge_pointer(i, edge.label),
+                format!(
+                    "output `{}` of {} points at `{}`, which is not an element of this route",
+                    edge.label,
+                    element.name(i),
+                    edge.target
+                ),
+                format!("{hint}elementId must be the id of an element in `elements`"),
+            ));
+        }
+    }
+}
+
+/// Reports elements not reachable from the (first) start; returns the reachable set.
+/// Without a start, every element counts as reachable so that single-start is the only
+/// complaint.
+fn unreachable(route: &Route<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
+    let n = route.elements.len();
+    let Some(&start) = route.starts().first() else {
+        return vec![true; n];
+    };
+    let mut seen = vec![false; n];
+    let mut queue = VecDeque::from([start]);
+    seen[start] = true;
+    while let Some(i) = queue.pop_front() {
+        for &j in &route.successors[i] {
+            if !seen[j] {
+                seen[j] = true;
+                queue.push_back(j);
+            }
+        }
+    }
+    for (i, reached) in seen.iter().enumerate() {
+        if !reached {
+            out.push(Finding::new(
+                names::UNREACHABLE,
+                route.id_pointer(i),
+                format!(
+                    "{} cannot be reached from the start element",
+                    route.elements[i].name(i)
+                ),
+                "no path of outputs from the start leads here: connect it or delete it",
+            ));
+        }
+    }
+    seen
+}
+
+/// Iterative three-colour DFS from each element in document order; each back edge is one
+/// loop. Starting from the smallest position and following outputs in document order makes
+/// the reported path deterministic.
+fn cycle(route: &Route<'_>, out: &mut Vec<Finding>) {
+    const WHITE: u8 = 0;
+    const GREY: u8 = 1;
+    const BLACK: u8 = 2;
+    let n = route.elements.len();
+    let mut colour = vec![WHITE; n];
+    // (element, index of the next successor to visit)
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut stack_pos = vec![usize::MAX; n];
+    for root in 0..n {
+        if colour[root] != WHITE {
+            continue;
+        }
+        colour[root] = GREY;
+        stack_pos[root] = 0;
+        stack.push((root, 0));
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = *top;
+            let Some(&succ) = route.successors[node].get(next) else {
+                colour[node] = BLACK;
+                stack_pos[node] = usize::MAX;
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            match colour[succ] {
+                WHITE => {
+                    colour[succ] = GREY;
+                    stack_pos[succ] = stack.len();
+                    stack.push((succ, 0));
+                }
+                GREY => {
+                    let path: Vec<usize> =
+                        stack[stack_pos[succ]..].iter().map(|&(e, _)| e).collect();
+                    out.push(cycle_finding(route, &path, node, next));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn cycle_finding(route: &Route<'_>, path: &[usize], last: usize, edge_index: usize) -> Finding {
+    let names: Vec<String> = path.iter().map(|&i| route.elements[i].name(i)).collect();
+    let shown = if names.len() > CYCLE_PATH_LIMIT {
+        let head = &names[..CYCLE_PATH_LIMIT / 2];
+        let tail = &names[names.len() - CYCLE_PATH_LIMIT / 2..];
+        format!(
+            "{} -> ... ({} more) -> {}",
+            head.join(" -> "),
+            names.len() - CYCLE_PATH_LIMIT,
+            tail.join(" -> ")
+        )
+    } else {
+        names.join(" -> ")
+    };
+    let first = names.first().cloned().unwrap_or_default();
+    // The closing edge is the `edge_index`-th resolved successor of `last`; find its output.
+    let label = resolved_edge_label(route, last, edge_index);
+    Finding::new(
+        names::CYCLE,
+        route.edge_pointer(last, label),
+        format!("loop: {shown} -> {first}"),
+        "a request following these outputs would never leave the loop: point one of them \
+         at an element outside it (e.g. an end element)",
+    )
+}
+
+/// The label of the `k`-th output of element `i` that resolves to an element.
+fn resolved_edge_label<'v>(route: &Route<'v>, i: usize, k: usize) -> &'v str {
+    route.elements[i]
+        .edges
+        .iter()
+        .filter(|e| route.by_id.contains_key(e.target))
+        .nth(k)
+        .map_or("", |e| e.label)
+}
+
+/// Reports elements from which no end element can be reached (reverse BFS from every end)
+/// and end elements that declare outputs.
+fn dead_end(route: &Route<'_>, reachable: &[bool], out: &mut Vec<Finding>) {
+    let n = route.elements.len();
+    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, succ) in route.successors.iter().enumerate() {
+        for &j in succ {
+            predecessors[j].push(i);
+        }
+    }
+    let mut reaches_end = vec![false; n];
+    let mut queue: VecDeque<usize> = (0..n).filter(|&i| route.elements[i].is_end()).collect();
+    for &i in &queue {
+        reaches_end[i] = true;
+    }
+    while let Some(i) = queue.pop_front() {
+        for &p in &predecessors[i] {
+            if !reaches_end[p] {
+                reaches_end[p] = true;
+                queue.push_back(p);
+            }
+        }
+    }
+    for (i, element) in route.elements.iter().enumerate() {
+        if element.is_end() {
+            let has_outputs = element
+                .value
+                .get("outputs")
+                .and_then(|o| o.as_object())
+                .is_some_and(|o| !o.is_empty());
+            if has_outputs {
+                out.push(Finding::new(
+                    names::DEAD_END,
+                    route.field(i, "outputs"),
+                    format!("end element {} has outputs", element.name(i)),
+                    "an end element terminates the route and its outputs are never followed: \
+                     write \"outputs\": {}",
+                ));
+            }
+        } else if !reaches_end[i] && reachable[i] {
+            out.push(Finding::new(
+                names::DEAD_END,
+                route.id_pointer(i),
+                format!("no end element can be reached from {}", element.name(i)),
+                "a request arriving here never gets a response from the route: make sure \
+                 its outputs lead to an end element",
+            ));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Warnings for documents the API accepts but that cannot do what their author meant:
+//! ignored-property, unknown-operator and implausible-value.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Finding, push_token};
+use crate::route::Route;
+use crate::rules::names;
+use crate::schema::RouteSchema;
+
+/// Condition operators the documentation lists.
+pub const OPERATORS: &[&str] = &["$eq", "$ne", "$in", "$and", "$or"];
+
+/// Warns about route-level properties the schema does not declare.
+pub fn check_route_fields(schema: &RouteSchema, route: &Value, base: &str, out: &mut Vec<Finding>) {
+    if let Some(obj) = route.as_object() {
+        for key in obj.keys() {
+            if !schema.route_fields.contains(key) {
+                out.push(ignored(push_token(base, key), key, &schema.route_fields));
+            }
+        }
+    }
+}
+
+/// Runs every element-level warning rule.
+pub fn check(schema: &RouteSchema, route: &Route<'_>, out: &mut Vec<Finding>) {
+    for (i, element) in route.elements.iter().enumerate() {
+        let Some(branch) = element.kind.and_then(|k| schema.branch(k)) else {
+            continue;
+        };
+        let Some(obj) = element.value.as_object() else {
+            continue;
+        };
+        let base = route.pointer(i);
+        unknown_keys(obj, &branch.element_fields, &base, out);
+        if let (Some(fields), Some(props)) = (
+            &branch.properties_fields,
+            obj.get("properties").and_then(Value::as_object),
+        ) {
+            unknown_keys(props, fields, &push_token(&base, "properties"), out);
+        }
+        if let (Some(fields), Some(outputs)) = (
+            &branch.output_fields,
+            obj.get("outputs").and_then(Value::as_object),
+        ) {
+            unknown_keys(outputs, fields, &push_token(&base, "outputs"), out);
+        }
+        let props = obj.get("properties");
+        match element.kind {
+            Some("conditional") => {
+                if let Some(conditions) = props.and_then(|p| p.get("conditions")) {
+                    operators(
+                        conditions,
+                        &push_token(&push_token(&base, "properties"), "conditions"),
+                        out,
+                    );
+                }
+            }
+            Some("model") => {
+                let p = push_token(&base, "properties");
+                implausible(props, &p, "retries", out, |v| {
+                    (v < 0.0 || v.fract() != 0.0)
+                        .then_some("retries must be a whole number of retry attempts, 0 or more")
+                });
+                implausible(props, &p, "timeout", out, |v| {
+                    (v <= 0.0)
+                        .then_some("timeout is in milliseconds and must be positive, e.g. 60000")
+                });
+            }
+            Some("rate") => {
+                let p = push_token(&base, "properties");
+                implausible(props, &p, "window", out, |v| {
+                    (v <= 0.0).then_some("window is in seconds and must be positive, e.g. 3600")
+                });
+                implausible(props, &p, "limit", out, |v| {
+                    (v <= 0.0).then_some(
+                        "a limit of zero or less sends every request to the fallback: use a positive limit",
+                    )
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn unknown_keys(
+    obj: &serde_json::Map<String, Value>,
+    known: &BTreeSet<String>,
+    base: &str,
+    out: &mut Vec<Finding>,
+) {
+    for key in obj.keys() {
+        if !known.contains(key) {
+            out.push(ignored(push_token(base, key), key, known));
+        }
+    }
+}
+
+fn ignored(pointer: String, key: &str, known: &BTreeSet<String>) -> Finding {
+    let help = match key {
+        "condition" => {
+            "the API only reads `conditions` and drops `condition` silently: rename it".to_string()
+        }
+        "technique" => {
+            "the window technique is not configurable on rate elements and the API drops it: \
+             remove it"
+                .to_string()
+        }
+        "interval" => "the time window field is `window` (seconds): rename it".to_string(),
+        _ => match crate::suggest::closest(key, known.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? the API drops unknown properties silently"),
+            None => format!(
+                "known properties here: {}; the API drops unknown ones silently",
+                known
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+    };
+    Finding::new(
+        names::IGNORED_PROPERTY,
+        pointer,
+        format!("property `{key}` is ignored by the API"),
+        help,
+    )
+    .at_key()
+}
+
+/// Walks a condition tree (iteratively) and warns on `$` keys outside the documented set.
+fn operators(conditions: &Value, base: &str, out: &mut Vec<Finding>) {
+    let mut stack = vec![(conditions, base.to_string())];
+    while let Some((value, pointer)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let child_pointer = push_token(&pointer, key);
+                    if key.starts_with('$') && !OPERATORS.contains(&key.as_str()) {
+                        out.push(
+                            Finding::new(
+                                names::UNKNOWN_OPERATOR,
+                                child_pointer.clone(),
+                                format!("condition operator `{key}` is not documented"),
+                                format!("documented operators: {}", OPERATORS.join(", ")),
+                            )
+                            .at_key(),
+                        );
+                    }
+                    stack.push((child, child_pointer));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    stack.push((child, format!("{pointer}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn implausible(
+    props: Option<&Value>,
+    base: &str,
+    field: &str,
+    out: &mut Vec<Finding>,
+    why: impl Fn(f64) -> Option<&'static str>,
+) {
+    let Some(value) = props.and_then(|p| p.get(field)) else {
+        return;
+    };
+    let Some(v) = value.as_f64() else { return };
+    if let Some(help) = why(v) {
+        out.push(Finding::new(
+            names::IMPLAUSIBLE_VALUE,
+            push_token(base, field),
+            format!("`{field}` is {value}, which cannot be meant"),
+            help,
+        ));
+    }
+}

@@ -1,0 +1,307 @@
+//! The route JSON Schema (spec/route.schema.json, generated from the OpenAPI description),
+//! compiled once per process, and its errors turned into findings.
+//!
+//! The element union is a `oneOf` over six element schemas. Validating it as a whole gives
+//! one "is not valid under any of the schemas" error at the element, which says nothing
+//! useful. So the union is taken apart: the document is validated with the union replaced by
+//! `{"type": "object"}`, and each element is validated against the branch its discriminator
+//! (`type`) selects. Branches are found generically: from the OpenAPI-style
+//! `discriminator.mapping` when present, otherwise from each branch's one-value `enum` or
+//! `const` on the discriminator property.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use jsonschema::{ValidationError, Validator};
+use serde_json::{Value, json};
+
+use crate::diagnostic::{Finding, push_token};
+use crate::rules::names;
+
+/// The embedded schema text.
+pub const ROUTE_SCHEMA: &str = include_str!("../../spec/route.schema.json");
+
+/// The schema could not be used. Maps to exit status 2: a tool failure, not a finding.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SchemaError {
+    /// Not JSON.
+    #[error("the route schema is not JSON: {0}")]
+    NotJson(String),
+    /// No element union found where `properties.elements.items` should be.
+    #[error("the route schema has no element union at {0}")]
+    NoUnion(String),
+    /// The schema, or one of its branches, did not compile.
+    #[error("the route schema does not compile at {pointer}: {message}")]
+    Compile {
+        /// Which part failed.
+        pointer: String,
+        /// The compiler's message.
+        message: String,
+    },
+}
+
+/// One branch of the element union.
+pub struct Branch {
+    /// Discriminator value (`model`, `rate`...).
+    pub tag: String,
+    /// Name of the branch's schema (`ModelElement`), for help texts.
+    pub name: String,
+    validator: Validator,
+    /// Property names the branch declares at the element level.
+    pub element_fields: BTreeSet<String>,
+    /// Property names declared inside the element's `properties` object.
+    pub properties_fields: Option<BTreeSet<String>>,
+    /// Output names, when `outputs` is a fixed-shape object (not a map).
+    pub output_fields: Option<BTreeSet<String>>,
+}
+
+/// The compiled route schema.
+pub struct RouteSchema {
+    document: Validator,
+    /// The discriminator property (`type`).
+    pub discriminator: String,
+    /// Branches by tag, in schema order.
+    pub branches: Vec<Branch>,
+    /// Property names declared on the route document.
+    pub route_fields: BTreeSet<String>,
+}
+
+/// The schema embedded in the binary, compiled on first use and shared by every file.
+pub fn embedded() -> Result<&'static RouteSchema, SchemaError> {
+    static SCHEMA: OnceLock<Result<RouteSchema, SchemaError>> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| RouteSchema::compile(ROUTE_SCHEMA))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn build(schema: &Value, pointer: &str) -> Result<Validator, SchemaError> {
+    jsonschema::draft202012::options()
+        .build(schema)
+        .map_err(|e| SchemaError::Compile {
+            pointer: pointer.to_string(),
+            message: e.to_string(),
+        })
+}
+
+/// Follows local `$ref`s (`#/...`), at most a few hops, to the schema they name.
+fn resolve<'s>(root: &'s Value, mut schema: &'s Value) -> &'s Value {
+    for _ in 0..8 {
+        let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| root.pointer(p))
+        else {
+            break;
+        };
+        schema = target;
+    }
+    schema
+}
+
+fn keys(schema: &Value) -> BTreeSet<String> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+impl RouteSchema {
+    /// Compiles a route schema of the shape `cargo xtask generate` writes.
+    pub fn compile(text: &str) -> Result<RouteSchema, SchemaError> {
+        let root: Value =
+            serde_json::from_str(text).map_err(|e| SchemaError::NotJson(e.to_string()))?;
+        let items_ptr = "/properties/elements/items";
+        let items = root
+            .pointer(items_ptr)
+            .ok_or_else(|| SchemaError::NoUnion(items_ptr.to_string()))?;
+        // Where the union lives: behind a `$ref` into `$defs`, or inline.
+        let union_ptr = items
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .map_or_else(|| items_ptr.to_string(), str::to_string);
+        let union = resolve(&root, items);
+        let members = union
+            .get("oneOf")
+            .or_else(|| union.get("anyOf"))
+            .and_then(Value::as_array)
+            .ok_or_else(|| SchemaError::NoUnion(union_ptr.clone()))?;
+        let discriminator = union
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)
+            .unwrap_or("type")
+            .to_string();
+        let mapping: BTreeMap<String, String> = union
+            .pointer("/discriminator/mapping")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((v.as_str()?.to_string(), k.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let defs = root.get("$defs").cloned().unwrap_or_else(|| json!({}));
+        let mut branches = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let reference = member.get("$ref").and_then(Value::as_str);
+            let body = resolve(&root, member);
+            let tag = reference
+                .and_then(|r| mapping.get(r).cloned())
+                .or_else(|| {
+                    let p = body.get("properties")?.get(&discriminator)?;
+                    let one = match p.get("const") {
+                        Some(c) => c,
+                        None => match p.get("enum")?.as_array()?.as_slice() {
+                            [single] => single,
+                            _ => return None,
+                        },
+                    };
+                    one.as_str().map(str::to_string)
+                })
+                .ok_or_else(|| SchemaError::Compile {
+                    pointer: format!("{union_ptr}/oneOf/{i}"),
+                    message: format!("branch does not pin `{discriminator}` to one value"),
+                })?;
+            let name = reference
+                .and_then(|r| r.rsplit('/').next())
+                .map_or_else(|| tag.clone(), str::to_string);
+            let mut standalone = body.clone();
+            if let Some(obj) = standalone.as_object_mut() {
+                obj.insert("$defs".to_string(), defs.clone());
+                if let Some(s) = root.get("$schema") {
+                    obj.insert("$schema".to_string(), s.clone());
+                }
+            }
+            let validator = build(&standalone, &format!("{union_ptr}/oneOf/{i}"))?;
+            let sub = |field: &str| body.get("properties").and_then(|p| p.get(field));
+            let properties_fields = sub("properties").map(|p| keys(resolve(&root, p)));
+            let output_fields = sub("outputs")
+                .map(|o| resolve(&root, o))
+                .filter(|o| {
+                    o.get("additionalProperties").is_none() && o.get("properties").is_some()
+                })
+                .map(keys);
+            branches.push(Branch {
+                tag,
+                name,
+                validator,
+                element_fields: keys(body),
+                properties_fields,
+                output_fields,
+            });
+        }
+
+        // The document schema with the union replaced: elements are only required to be
+        // objects here; their content is checked per branch.
+        let mut document_schema = root.clone();
+        if let Some(slot) = document_schema.pointer_mut(&union_ptr) {
+            *slot = json!({"type": "object"});
+        }
+        let document = build(&document_schema, "")?;
+        Ok(RouteSchema {
+            document,
+            discriminator,
+            route_fields: keys(&root),
+            branches,
+        })
+    }
+
+    /// The branch for a discriminator value.
+    pub fn branch(&self, tag: &str) -> Option<&Branch> {
+        self.branches.iter().find(|b| b.tag == tag)
+    }
+
+    /// Validates a route document (without its elements' content).
+    pub fn check_route(&self, route: &Value, base: &str, out: &mut Vec<Finding>) {
+        for error in self.document.iter_errors(route) {
+            out.push(finding(&error, base, None));
+        }
+    }
+
+    /// Validates a bare elements array: each element against its branch.
+    pub fn check_elements(&self, elements: &Value, base: &str, out: &mut Vec<Finding>) {
+        let Some(items) = elements.as_array() else {
+            out.push(Finding::new(
+                names::SCHEMA,
+                base,
+                "`elements` must be an array of elements",
+                "write \"elements\": [ {\"id\": ..., \"type\": ..., \"outputs\": ...}, ... ]",
+            ));
+            return;
+        };
+        let tags: Vec<&str> = self.branches.iter().map(|b| b.tag.as_str()).collect();
+        for (i, element) in items.iter().enumerate() {
+            let pointer = format!("{base}/{i}");
+            let Some(obj) = element.as_object() else {
+                out.push(Finding::new(
+                    names::SCHEMA,
+                    pointer,
+                    "an element must be a JSON object",
+                    "write {\"id\": ..., \"type\": ..., \"outputs\": ...}",
+                ));
+                continue;
+            };
+            let tag = obj.get(&self.discriminator);
+            let Some(branch) = tag.and_then(Value::as_str).and_then(|t| self.branch(t)) else {
+                out.push(unknown_tag(&self.discriminator, tag, &pointer, &tags));
+                continue;
+            };
+            for error in branch.validator.iter_errors(element) {
+                out.push(finding(&error, &pointer, Some(branch)));
+            }
+        }
+    }
+}
+
+fn unknown_tag(field: &str, tag: Option<&Value>, pointer: &str, tags: &[&str]) -> Finding {
+    let expected = tags.join(", ");
+    match tag {
+        None => Finding::new(
+            names::SCHEMA,
+            pointer,
+            format!("element has no `{field}`"),
+            format!("add \"{field}\": one of {expected}"),
+        ),
+        Some(t) => {
+            let shown = match t.as_str() {
+                Some(s) => format!("`{s}`"),
+                None => format!("{t}"),
+            };
+            let suggestion = t
+                .as_str()
+                .and_then(|s| crate::suggest::closest(s, tags.iter().copied()))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            Finding::new(
+                names::SCHEMA,
+                push_token(pointer, field),
+                format!("unknown element {field} {shown}"),
+                format!("{suggestion}the {field} must be one of {expected}"),
+            )
+        }
+    }
+}
+
+/// A schema error as a finding. Messages that would quote a large instance are shortened.
+fn finding(error: &ValidationError<'_>, base: &str, branch: Option<&Branch>) -> Finding {
+    let pointer = format!("{base}{}", error.instance_path().as_str());
+    let full = error.to_string();
+    let message = if full.len() > 160 {
+        error.masked().to_string()
+    } else {
+        full
+    };
+    let location = error.schema_path().as_str();
+    let help = match branch {
+        Some(b) => format!(
+            "a `{}` element must match #/$defs/{} in spec/route.schema.json (rule {location})",
+            b.tag, b.name
+        ),
+        None => format!("the route document must match spec/route.schema.json (rule {location})"),
+    };
+    Finding::new(names::SCHEMA, pointer, message, help)
+}

@@ -1,0 +1,50 @@
+//! "Did you mean" suggestions by edit distance.
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo
+/// (distance at most a third of the word's length, rounded up), or a candidate
+/// that `word` starts with (`rate_limit` -> `rate`).
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = word.chars().count().div_ceil(3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = if word.len() > c.len() && word.starts_with(c) {
+            1
+        } else {
+            distance(word, c)
+        };
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters, two rows of memory.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_typos_and_prefixes_but_not_unrelated_words() {
+        let tags = ["start", "conditional", "percentage", "rate", "model", "end"];
+        assert_eq!(closest("rate_limit", tags), Some("rate"));
+        assert_eq!(closest("modle", tags), Some("model"));
+        assert_eq!(closest("banana", tags), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+}
