@@ -1,1 +1,167 @@
 //! OpenAPI 3.0 description -> Rust source code.
+//!
+//! The pipeline, one module per step, data flowing one way:
+//! [`parse`] (text -> `openapiv3::OpenAPI`) -> [`types`] (the type space: every schema
+//! named once, deduplicated, unions classified) -> [`emit_models`] (tokens) ->
+//! [`render`] (`syn::File` -> prettyplease -> text with an `@generated` header).
+//! [`route_schema`] exports one component and what it references as a JSON Schema
+//! document; [`krate`] wraps the output in a standalone crate.
+//!
+//! Nothing here names a particular API: which component is a "route document" is a
+//! setting, decided by the caller.
+
+pub mod doc;
+pub mod emit_models;
+pub mod error;
+pub mod krate;
+pub mod names;
+pub mod parse;
+pub mod pointer;
+pub mod render;
+pub mod route_schema;
+pub mod types;
+
+pub use error::Error;
+pub use pointer::Pointer;
+pub use types::{TypeId, TypeRef, TypeSpace};
+
+use std::collections::BTreeMap;
+
+/// What to generate and how to label it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How the spec is named in `@generated` headers, e.g. `spec/dynamic-routing.openapi.json`.
+    pub spec_path: String,
+    /// The component exported as a JSON Schema document (`RouteDefinition` for our spec);
+    /// `None` to skip. The spec can also name it with `x-dynroute-document: true` on the
+    /// component, which is used when this is `None`.
+    pub document_component: Option<String>,
+    /// `$id` of the exported JSON Schema.
+    pub document_id: String,
+}
+
+impl Settings {
+    /// Settings for `spec_path` with no document export.
+    pub fn new(spec_path: impl Into<String>) -> Self {
+        Settings {
+            spec_path: spec_path.into(),
+            document_component: None,
+            document_id: "route.schema.json".to_string(),
+        }
+    }
+}
+
+/// The generated text, by file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Rust files of the crate, by path relative to its `src/` (`models.rs`, ...).
+    pub src: BTreeMap<String, String>,
+    /// The JSON Schema of the document component, when one was selected.
+    pub document_schema: Option<String>,
+}
+
+/// Generates every output file from the text of an OpenAPI 3.0 description.
+pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
+    let spec = parse::parse(spec_text)?;
+    let mut space = TypeSpace::new(&spec)?;
+
+    // Seam for the client: operations are collected here (adding their inline body and
+    // response schemas to `space`) before the space is finalized, and the client
+    // emitter runs after the models. Until then the models are generated for every
+    // inline schema of the operations, so a spec without components still yields types.
+    operation_schemas(&spec, &mut space)?;
+
+    space.finalize()?;
+    let mut output = Output::default();
+    output.src.insert(
+        "models.rs".to_string(),
+        render::render(emit_models::emit(&space), "models.rs", &settings.spec_path)?,
+    );
+
+    // The JSON Schema export works on the raw JSON, so that keywords `openapiv3` does
+    // not model survive unchanged.
+    let raw: serde_json::Value = serde_json::from_str(spec_text).map_err(|e| Error::Parse {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let document = settings
+        .document_component
+        .clone()
+        .or_else(|| route_schema::marked_component(&raw));
+    if let Some(component) = document {
+        output.document_schema = Some(route_schema::export(
+            &raw,
+            &component,
+            &settings.document_id,
+            &settings.spec_path,
+        )?);
+    }
+    Ok(output)
+}
+
+/// Adds the request body and JSON response schemas of every operation to the type
+/// space, named `{OperationId}Body` and `{OperationId}Response{status}`.
+fn operation_schemas(spec: &openapiv3::OpenAPI, space: &mut TypeSpace) -> Result<(), Error> {
+    use openapiv3::ReferenceOr;
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = Pointer::root().push("paths").push(path.clone());
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::unsupported("$ref path item", &item_pointer));
+        };
+        for (method, operation) in item.iter() {
+            let op_pointer = item_pointer.push(method);
+            let base = operation
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
+            if let Some(ReferenceOr::Item(body)) = &operation.request_body {
+                let body_pointer = op_pointer.push("requestBody");
+                // A body the models cannot describe is reported rather than skipped, so
+                // that no operation silently loses its input.
+                if let Some(media) = body.content.keys().find(|m| !is_json(m) && !is_raw(m)) {
+                    return Err(Error::unsupported(
+                        format!("{media} request body"),
+                        &body_pointer,
+                    ));
+                }
+                for (media, content) in &body.content {
+                    if let (Some(schema), true) = (&content.schema, is_json(media)) {
+                        let pointer = body_pointer
+                            .push("content")
+                            .push(media.clone())
+                            .push("schema");
+                        space.add(schema, &format!("{base} body"), &pointer)?;
+                    }
+                }
+            }
+            for (status, response) in &operation.responses.responses {
+                let ReferenceOr::Item(response) = response else {
+                    continue;
+                };
+                let status_pointer = op_pointer.push("responses").push(status.to_string());
+                for (media, content) in &response.content {
+                    if let (Some(schema), true) = (&content.schema, is_json(media)) {
+                        let pointer = status_pointer
+                            .push("content")
+                            .push(media.clone())
+                            .push("schema");
+                        space.add(schema, &format!("{base} response {status}"), &pointer)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Bodies sent as bytes or text, without a schema to model.
+fn is_raw(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "application/octet-stream" || essence.starts_with("text/")
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "application/json" || essence.ends_with("+json")
+}

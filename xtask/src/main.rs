@@ -1,1 +1,120 @@
-fn main() {}
+//! `cargo xtask generate [--spec FILE --out DIR [--name NAME]]` and `cargo xtask check`.
+
+use clap::{Parser, Subcommand};
+use dynroute_codegen::{Settings, krate};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xtask::{TaskError, expected_files, read, repo_root, stale_files, write};
+
+#[derive(Parser)]
+#[command(about = "Project automation for dynroute")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/src and spec/route.schema.json from spec/, or, with --spec
+    /// and --out, write a standalone crate for any OpenAPI 3.0 description.
+    Generate {
+        /// An OpenAPI 3.0 description (JSON) to generate a standalone crate from.
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// The directory of the standalone crate (created if missing).
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
+        /// Package name of the standalone crate (default: the directory name).
+        #[arg(long, requires = "out")]
+        name: Option<String>,
+    },
+    /// Exit non-zero and list the generated files that differ from what spec/ produces.
+    Check,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, TaskError> {
+    let root = repo_root();
+    match cli.command {
+        Command::Generate {
+            spec: Some(spec),
+            out: Some(out),
+            name,
+        } => {
+            let text = read(&spec)?;
+            let label = spec.display().to_string();
+            let output =
+                dynroute_codegen::generate(&text, &Settings::new(&label)).map_err(|source| {
+                    TaskError::Generate {
+                        path: spec.clone(),
+                        source,
+                    }
+                })?;
+            let name = name.unwrap_or_else(|| crate_name(&out));
+            for (file, text) in krate::files(&name, &label, &output) {
+                write(&out.join(file), &text)?;
+            }
+            println!("wrote crate `{name}` to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { .. } => {
+            let files = expected_files(&root)?;
+            let stale = stale_files(&root, &files);
+            for (path, text) in &files {
+                if stale.contains(path) {
+                    write(&root.join(path), text)?;
+                    println!("updated {}", path.display());
+                }
+            }
+            if stale.is_empty() {
+                println!("generated files are up to date");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => {
+            let files = expected_files(&root)?;
+            let stale = stale_files(&root, &files);
+            if stale.is_empty() {
+                println!("generated files are up to date");
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!("stale generated files (run `cargo xtask generate`):");
+            for path in stale {
+                eprintln!("  {}", path.display());
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// A package name from the output directory's name.
+fn crate_name(out: &std::path::Path) -> String {
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("generated-{name}")
+    } else {
+        name
+    }
+}

@@ -1,0 +1,222 @@
+//! IR -> tokens for the models module: one item per named type, in id order.
+//!
+//! Conventions (documented for users in the README):
+//! - structs derive `Debug, Clone, PartialEq, Serialize, Deserialize` (and `Default` when
+//!   every field is optional); unknown fields are accepted, because the live API adds
+//!   fields over time;
+//! - optional properties are `Option<T>` and are omitted when `None`;
+//! - maps are `BTreeMap<String, T>` so that encoding is deterministic; JSON objects
+//!   compare as values, so key order on the wire does not matter;
+//! - tagged unions carry one struct per variant (`Element::Model(ModelElement)`);
+//! - every path is fully qualified, so a schema named `String` or `Option` cannot
+//!   shadow the standard types.
+
+use crate::doc::doc_attrs;
+use crate::types::{Field, StructDef, TypeEntry, TypeId, TypeKind, TypeRef, TypeSpace};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// The items of the models module (no inner attributes, so the file can also be
+/// `include!`d).
+pub fn emit(space: &TypeSpace) -> TokenStream {
+    let boxed = space.boxed_edges();
+    let items = space
+        .types()
+        .map(|(id, entry)| emit_type(space, id, entry, &boxed));
+    quote! { #(#items)* }
+}
+
+fn emit_type(
+    space: &TypeSpace,
+    id: TypeId,
+    entry: &TypeEntry,
+    boxed: &BTreeSet<(TypeId, TypeId)>,
+) -> TokenStream {
+    let name = format_ident!("{}", entry.name);
+    let mut doc_text = entry.doc.clone().unwrap_or_default();
+    if let TypeKind::Struct(StructDef {
+        omitted_tag: Some(tag),
+        ..
+    }) = &entry.kind
+    {
+        if !doc_text.is_empty() {
+            doc_text.push_str("\n\n");
+        }
+        doc_text.push_str(&format!(
+            "The `{tag}` property is not a field: it is written and read by the enum that holds this type."
+        ));
+    }
+    let doc = doc_attrs(&doc_text);
+    match &entry.kind {
+        TypeKind::Struct(def) => {
+            let all_optional = def.fields.iter().all(|f| !f.required);
+            let default = all_optional.then(|| quote!(Default,));
+            let fields = def.fields.iter().map(|f| emit_field(space, id, f, boxed));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+        TypeKind::StringEnum(values) => {
+            let variants = values.iter().map(|v| {
+                let ident = format_ident!("{}", v.ident);
+                let wire = &v.wire;
+                quote! {
+                    #[serde(rename = #wire)]
+                    #ident,
+                }
+            });
+            let arms = values.iter().map(|v| {
+                let ident = format_ident!("{}", v.ident);
+                let wire = &v.wire;
+                quote!(Self::#ident => #wire,)
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
+                pub enum #name {
+                    #(#variants)*
+                }
+
+                impl #name {
+                    /// The value as written on the wire.
+                    pub fn as_str(&self) -> &'static str {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Tagged { tag, variants } => {
+            let variants = variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.ident);
+                let wire = &v.wire;
+                let ty = boxed_if(
+                    TypeRef::Named(v.ty).tokens(space),
+                    boxed.contains(&(id, v.ty)),
+                );
+                let variant_doc = doc_attrs(&format!("`{tag}: \"{wire}\"`"));
+                quote! {
+                    #variant_doc
+                    #[serde(rename = #wire)]
+                    #ident(#ty),
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(tag = #tag)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        TypeKind::Untagged(variants) => {
+            let variants = variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.ident);
+                let ty = field_type(space, &v.ty, |to| boxed.contains(&(id, to)));
+                quote!(#ident(#ty),)
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let ty = ty.tokens(space);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+        // Every id is converted before emission; an unconverted one would be a bug, and
+        // an opaque value is still valid Rust.
+        TypeKind::Pending => quote! {
+            #doc
+            pub type #name = ::serde_json::Value;
+        },
+    }
+}
+
+fn emit_field(
+    space: &TypeSpace,
+    owner: TypeId,
+    field: &Field,
+    boxed: &BTreeSet<(TypeId, TypeId)>,
+) -> TokenStream {
+    let ident = format_ident!("{}", field.ident);
+    let mut text = field.doc.clone().unwrap_or_default();
+    if let Some(default) = &field.default {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Default when absent: `{default}`."));
+    }
+    let doc = doc_attrs(&text);
+    let rename = (field.ident != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let is_box = |to: TypeId| boxed.contains(&(owner, to));
+    let (ty, attrs) = match (&field.ty, field.required) {
+        (TypeRef::Option(_), true) => (field_type(space, &field.ty, is_box), None),
+        (TypeRef::Option(_), false) => (
+            field_type(space, &field.ty, is_box),
+            Some(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])),
+        ),
+        (ty, true) => (field_type(space, ty, is_box), None),
+        (ty, false) => {
+            let inner = field_type(space, ty, is_box);
+            (
+                quote!(::std::option::Option<#inner>),
+                Some(
+                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+                ),
+            )
+        }
+    };
+    quote! {
+        #doc
+        #rename
+        #attrs
+        pub #ident: #ty,
+    }
+}
+
+/// The tokens of a field type, boxing the directly held named type when it is part
+/// of a cycle.
+fn field_type(space: &TypeSpace, ty: &TypeRef, is_box: impl Fn(TypeId) -> bool) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => boxed_if(ty.tokens(space), is_box(*id)),
+        TypeRef::Option(inner) => {
+            let inner = field_type(space, inner, is_box);
+            quote!(::std::option::Option<#inner>)
+        }
+        other => other.tokens(space),
+    }
+}
+
+fn boxed_if(tokens: TokenStream, boxed: bool) -> TokenStream {
+    if boxed {
+        quote!(::std::boxed::Box<#tokens>)
+    } else {
+        tokens
+    }
+}

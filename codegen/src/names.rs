@@ -1,0 +1,157 @@
+//! The one place where wire names become Rust identifiers.
+//!
+//! Every type, variant, field and method name goes through [`type_name`] or
+//! [`field_name`], so the same input always gives the same identifier:
+//! - words are split by `heck` and re-cased (`elementId` -> `element_id`, `ElementId`);
+//! - `%` reads as the word "percent" (`10%` -> `_10_percent`, `Percent10`);
+//! - a leading digit is moved behind the words for types (`10%` -> `Percent10`) and
+//!   prefixed with `_` for fields (`_10_percent`);
+//! - Rust keywords get a trailing `_` (`type` -> `type_`, `Self` -> `Self_`), as typify does;
+//! - nothing usable left (`""`, `"--"`) gives `Empty` / `empty`.
+//!
+//! Collisions (two wire names that map to one identifier) are resolved by
+//! [`Unique`], which appends `2`, `3`, ... in first-come order.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union", "_",
+];
+
+/// Splits on anything that is not alphanumeric, reading `%` as "percent" and `+` as "plus".
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '%' => out.push_str(" percent "),
+            '+' => out.push_str(" plus "),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+fn escape_keyword(ident: String) -> String {
+    if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// An UpperCamelCase identifier for a type or enum variant.
+pub fn type_name(raw: &str) -> String {
+    let camel = words(raw).to_upper_camel_case();
+    let digits: String = camel.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &camel[digits.len()..];
+    let ident = match (digits.is_empty(), rest.is_empty()) {
+        (true, true) => "Empty".to_string(),
+        (true, false) => camel.clone(),
+        // A type cannot start with a digit: move the number behind the words.
+        (false, false) => format!("{}{digits}", rest.to_upper_camel_case()),
+        (false, true) => format!("N{digits}"),
+    };
+    escape_keyword(ident)
+}
+
+/// A snake_case identifier for a field, method or module.
+pub fn field_name(raw: &str) -> String {
+    let snake = words(raw).to_snake_case();
+    let ident = if snake.is_empty() {
+        "empty".to_string()
+    } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{snake}")
+    } else {
+        snake
+    };
+    escape_keyword(ident)
+}
+
+/// Hands out identifiers that are unique within one scope (a module, a struct,
+/// an enum), deterministically: the first claimant keeps the name, later ones get
+/// `2`, `3`, ... appended (`_2` for snake_case names).
+#[derive(Debug, Default, Clone)]
+pub struct Unique {
+    taken: BTreeSet<String>,
+}
+
+impl Unique {
+    /// An empty scope.
+    pub fn new() -> Self {
+        Unique::default()
+    }
+
+    /// Marks `name` as used without checking.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    /// Whether `name` is already used.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Claims `name`, or the first free `name2`, `name3`, ... (`name_2` for snake_case).
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_string()) {
+            return name.to_string();
+        }
+        let snake = name.chars().next().is_some_and(|c| !c.is_ascii_uppercase());
+        let base = name.trim_end_matches('_');
+        let mut n = 2usize;
+        loop {
+            let candidate = if snake {
+                format!("{base}_{n}")
+            } else {
+                format!("{base}{n}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types() {
+        assert_eq!(type_name("route-definition"), "RouteDefinition");
+        assert_eq!(type_name("10%"), "Percent10");
+        assert_eq!(type_name("true"), "True");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("42"), "N42");
+        assert_eq!(type_name("--"), "Empty");
+        assert_eq!(type_name("aig-config-list"), "AigConfigList");
+    }
+
+    #[test]
+    fn fields() {
+        assert_eq!(field_name("elementId"), "element_id");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("true"), "true_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("10%"), "_10_percent");
+        assert_eq!(field_name(""), "empty");
+        assert_eq!(field_name("$eq"), "eq");
+    }
+
+    #[test]
+    fn unique_is_first_come() {
+        let mut scope = Unique::new();
+        assert_eq!(scope.claim("element_id"), "element_id");
+        assert_eq!(scope.claim("element_id"), "element_id_2");
+        assert_eq!(scope.claim("Route"), "Route");
+        assert_eq!(scope.claim("Route"), "Route2");
+        assert_eq!(scope.claim("type_"), "type_2");
+    }
+}

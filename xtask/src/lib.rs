@@ -1,0 +1,100 @@
+//! What `cargo xtask generate` writes for this repository, shared by the command and by
+//! the freshness test (`xtask/tests/fresh.rs`).
+
+use dynroute_codegen::{Error, Settings};
+use std::path::{Path, PathBuf};
+
+/// The spec, relative to the repository root.
+pub const SPEC: &str = "spec/dynamic-routing.openapi.json";
+/// Where the Rust files of the generated crate go.
+pub const CRATE_SRC: &str = "generated/src";
+/// Where the JSON Schema of a route document goes.
+pub const ROUTE_SCHEMA: &str = "spec/route.schema.json";
+/// The component of the spec that is a route document.
+pub const ROUTE_COMPONENT: &str = "RouteDefinition";
+/// `$id` of the route schema.
+pub const ROUTE_SCHEMA_ID: &str = "https://dynroute.dev/route.schema.json";
+
+/// Problems of the xtask commands.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The generator rejected the spec.
+    #[error("{path}: {source}")]
+    Generate {
+        /// The spec file.
+        path: PathBuf,
+        /// The generator error (with a JSON pointer or line:column).
+        source: Error,
+    },
+}
+
+/// The repository root (the parent of this package).
+pub fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Every generated file of the repository with its expected contents, paths relative
+/// to `root`, in a stable order.
+pub fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> {
+    let spec_path = root.join(SPEC);
+    let text = read(&spec_path)?;
+    let mut settings = Settings::new(SPEC);
+    settings.document_component = Some(ROUTE_COMPONENT.to_string());
+    settings.document_id = ROUTE_SCHEMA_ID.to_string();
+    let output =
+        dynroute_codegen::generate(&text, &settings).map_err(|source| TaskError::Generate {
+            path: spec_path.clone(),
+            source,
+        })?;
+    let mut files: Vec<(PathBuf, String)> = output
+        .src
+        .into_iter()
+        .map(|(file, text)| (Path::new(CRATE_SRC).join(file), text))
+        .collect();
+    if let Some(schema) = output.document_schema {
+        files.push((PathBuf::from(ROUTE_SCHEMA), schema));
+    }
+    Ok(files)
+}
+
+/// The files of `expected` whose contents on disk under `root` differ (or are missing).
+pub fn stale_files(root: &Path, expected: &[(PathBuf, String)]) -> Vec<PathBuf> {
+    expected
+        .iter()
+        .filter(|(path, text)| {
+            std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text.as_str())
+        })
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// Reads a file, naming it in the error.
+pub fn read(path: &Path) -> Result<String, TaskError> {
+    std::fs::read_to_string(path).map_err(|source| TaskError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes a file (creating its directory), naming it in the error.
+pub fn write(path: &Path, text: &str) -> Result<(), TaskError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| TaskError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(path, text).map_err(|source| TaskError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
