@@ -139,7 +139,10 @@ fn to_value(
 
 /// RFC 8259 forbids unescaped control characters in strings; jsonc-parser lets them through.
 fn raw_string_ok(text: &str, range: jsonc_parser::common::Range) -> Result<(), SyntaxError> {
-    let raw = text.as_bytes().get(range.start..range.end).unwrap_or_default();
+    let raw = text
+        .as_bytes()
+        .get(range.start..range.end)
+        .unwrap_or_default();
     match raw.iter().position(|&b| b < 0x20) {
         None => Ok(()),
         Some(i) => Err(SyntaxError {

@@ -295,13 +295,12 @@ fn finding(error: &ValidationError<'_>, base: &str, branch: Option<&Branch>) -> 
     } else {
         full
     };
-    let location = error.schema_path().as_str();
     let help = match branch {
         Some(b) => format!(
-            "a `{}` element must match #/$defs/{} in spec/route.schema.json (rule {location})",
+            "a `{}` element must match #/$defs/{} in spec/route.schema.json",
             b.tag, b.name
         ),
-        None => format!("the route document must match spec/route.schema.json (rule {location})"),
+        None => "the route document must match spec/route.schema.json".to_string(),
     };
     Finding::new(names::SCHEMA, pointer, message, help)
 }

@@ -5,18 +5,21 @@
 /// that `word` starts with (`rate_limit` -> `rate`).
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = word.chars().count().div_ceil(3).max(1);
-    let mut best: Option<(usize, &str)> = None;
+    // Ranked by distance, then real edits before prefix matches, then the candidate itself,
+    // so the answer does not depend on the order candidates come in (a hash map's, say).
+    let mut best: Option<(usize, bool, &str)> = None;
     for c in candidates {
-        let d = if word.len() > c.len() && word.starts_with(c) {
-            1
+        let edit = distance(word, c);
+        let (d, prefix) = if word.len() > c.len() && word.starts_with(c) && edit > 1 {
+            (1, true)
         } else {
-            distance(word, c)
+            (edit, false)
         };
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        if d <= limit && best.is_none_or(|b| (d, prefix, c) < b) {
+            best = Some((d, prefix, c));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, _, c)| c)
 }
 
 /// Levenshtein distance over characters, two rows of memory.
@@ -46,5 +49,13 @@ mod tests {
         assert_eq!(closest("modle", tags), Some("model"));
         assert_eq!(closest("banana", tags), None);
         assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(
+            closest("gpt-4o-mni", ["gpt-4o", "gpt-4o-mini"]),
+            Some("gpt-4o-mini")
+        );
+        assert_eq!(
+            closest("gpt-4o-mni", ["gpt-4o-mini", "gpt-4o"]),
+            Some("gpt-4o-mini")
+        );
     }
 }

@@ -169,7 +169,7 @@ fn sarif(diagnostics: &[Diagnostic]) -> String {
                 "id": r.name,
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.summary},
+                "fullDescription": {"text": r.explanation.split("\n\n").next().unwrap_or(r.summary)},
                 "help": {"text": r.explanation},
                 "defaultConfiguration": {"level": sarif_level(r.default_severity)},
             })

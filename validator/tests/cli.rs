@@ -1,0 +1,227 @@
+//! The `dynroute` binary end to end: exit codes, stdin, severity flags, explain, graph.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn example(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spec/examples")
+        .join(path)
+}
+
+fn dynroute(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dynroute"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dynroute runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())
+            .expect("stdin accepts input");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("dynroute finishes")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn exit_codes_clean_errors_and_io() {
+    let valid = example("valid/support-route.json");
+    let invalid = example("invalid/cycle.json");
+    assert_eq!(
+        code(&dynroute(
+            &["validate", valid.to_str().expect("utf-8")],
+            None
+        )),
+        0
+    );
+    assert_eq!(
+        code(&dynroute(
+            &["validate", invalid.to_str().expect("utf-8")],
+            None
+        )),
+        1
+    );
+    let missing = dynroute(&["validate", "/nonexistent/route.json"], None);
+    assert_eq!(code(&missing), 2);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/route.json"));
+    assert_eq!(code(&dynroute(&["validate", "--format", "xml"], None)), 2);
+    assert_eq!(code(&dynroute(&["frobnicate"], None)), 2);
+}
+
+#[test]
+fn reads_stdin_without_files_or_with_dash() {
+    let text = r#"[{"id": "s", "type": "start", "outputs": {"next": {"elementId": "x"}}}]"#;
+    for args in [
+        &["validate", "--format", "short"][..],
+        &["validate", "--format", "short", "-"],
+    ] {
+        let out = dynroute(args, Some(text));
+        assert_eq!(code(&out), 1);
+        assert!(
+            stdout(&out).contains("<stdin>:1:65: error[dangling-reference]:"),
+            "{}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn warnings_pass_unless_denied_and_severities_can_change() {
+    let file = example("invalid/unknown-operator.json");
+    let file = file.to_str().expect("utf-8");
+    assert_eq!(code(&dynroute(&["validate", file], None)), 0);
+    assert_eq!(
+        code(&dynroute(&["validate", "--deny-warnings", file], None)),
+        1
+    );
+    assert_eq!(
+        code(&dynroute(
+            &["validate", "--deny", "unknown-operator", file],
+            None
+        )),
+        1
+    );
+
+    let cycle = example("invalid/cycle.json");
+    let cycle = cycle.to_str().expect("utf-8");
+    let warned = dynroute(
+        &["validate", "--format", "short", "--warn", "cycle", cycle],
+        None,
+    );
+    assert_eq!(code(&warned), 0);
+    assert!(stdout(&warned).contains("warning[cycle]"));
+    let allowed = dynroute(
+        &["validate", "--format", "short", "--allow", "cycle", cycle],
+        None,
+    );
+    assert_eq!(code(&allowed), 0);
+    assert_eq!(stdout(&allowed), "");
+    assert_eq!(
+        code(&dynroute(
+            &["validate", "--allow", "no-such-rule", cycle],
+            None
+        )),
+        2
+    );
+}
+
+#[test]
+fn json_format_is_the_documented_contract() {
+    let file = example("invalid/dangling-reference.json");
+    let out = dynroute(
+        &[
+            "validate",
+            "--format",
+            "json",
+            file.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(code(&out), 1);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let items = doc["diagnostics"].as_array().expect("diagnostics array");
+    assert!(!items.is_empty());
+    for item in items {
+        for key in ["file", "rule", "message", "pointer"] {
+            assert!(item[key].is_string(), "{key} in {item}");
+        }
+        assert!(["error", "warning"].contains(&item["severity"].as_str().unwrap_or("")));
+        assert!(item["line"].as_u64().is_some_and(|l| l >= 1));
+        assert!(item["column"].as_u64().is_some_and(|c| c >= 1));
+    }
+}
+
+#[test]
+fn sarif_has_the_fields_code_scanning_requires() {
+    let file = example("invalid/schema.json");
+    let out = dynroute(
+        &[
+            "validate",
+            "--format",
+            "sarif",
+            file.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif output");
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().expect("rules") {
+        for p in [
+            "/id",
+            "/shortDescription/text",
+            "/fullDescription/text",
+            "/help/text",
+        ] {
+            assert!(
+                rule.pointer(p)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|s| !s.is_empty())
+            );
+        }
+    }
+    let results = run["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        assert!(r.pointer("/message/text").is_some());
+        assert!(
+            r.pointer("/partialFingerprints/primaryLocationLineHash")
+                .is_some()
+        );
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[k].as_u64().is_some_and(|v| v >= 1), "{k}");
+        }
+    }
+}
+
+#[test]
+fn explain_describes_rules_and_rejects_unknown_ones() {
+    let out = dynroute(&["explain", "percentage-sum"], None);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("33.5%"));
+    let list = dynroute(&["explain"], None);
+    for rule in dynroute_validator::RULES {
+        assert!(stdout(&list).contains(rule.name));
+    }
+    assert_eq!(code(&dynroute(&["explain", "nope"], None)), 2);
+}
+
+#[test]
+fn graph_draws_labelled_nodes_and_edges() {
+    let file = example("valid/support-route.json");
+    let file = file.to_str().expect("utf-8");
+    let mermaid = stdout(&dynroute(&["graph", file, "--format", "mermaid"], None));
+    assert!(mermaid.starts_with("flowchart TD\n"));
+    assert!(
+        mermaid.contains("n4[\"gpt-4o<br/>model: openai / gpt-4o\"]"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("n2[\"budget<br/>rate: count 100 per 3600 s\"]"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("n3 -->|\"10%\"| n4"));
+    assert!(mermaid.contains("n1 -->|\"true\"| n2"));
+    let dot = stdout(&dynroute(&["graph", file, "--format", "dot"], None));
+    assert!(dot.starts_with("digraph route {"));
+    assert!(dot.contains("n4 -> n7 [label=\"success\"];"), "{dot}");
+    assert!(dot.contains("n4 -> n5 [label=\"fallback\"];"), "{dot}");
+    let broken = dynroute(&["graph", "-"], Some("{"));
+    assert_eq!(code(&broken), 1);
+}
