@@ -110,6 +110,11 @@ impl Error {
         }))
     }
 
+    /// A configuration error ([`ErrorKind::Config`]) with `message`.
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, "client").with_message(message)
+    }
+
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
         self.0.message = Some(message.into());
         self

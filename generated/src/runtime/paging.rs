@@ -2,7 +2,8 @@
 
 use std::future::Future;
 
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+pub use futures::stream::BoxStream;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

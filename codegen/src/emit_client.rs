@@ -1,0 +1,314 @@
+//! Client emission: the operation IR -> one `impl Client` block of async methods.
+//!
+//! Every method only describes its request (method, encoded path, query, JSON body, the
+//! property to unwrap) and hands it to the hand-written runtime's `Client::execute`, which
+//! owns retries, timeouts, errors and decoding. The generated code therefore stays small
+//! and the behaviour lives in one reviewed place.
+//!
+//! Shape of a method (for `GET /things/{id}` with an optional `page` query parameter):
+//!
+//! ```text
+//! pub async fn get_thing(&self, id: &str, page: Option<i64>) -> Result<crate::models::Thing, crate::runtime::Error> {
+//!     self.execute(crate::runtime::RequestSpec {
+//!         operation_id: "getThing",
+//!         method: crate::runtime::Method::GET,
+//!         path: ["/things/", crate::runtime::path::encode_path_param("getThing", "id", id)?.as_str()].concat(),
+//!         query: [page.map(|value| query_value("getThing", "page", &value)).transpose()?.map(|value| ("page", value))]
+//!             .into_iter().flatten().collect(),
+//!         body: None,
+//!         unwrap: None,
+//!     }).await
+//! }
+//! ```
+
+use crate::doc;
+use crate::operations::{ClientIr, Operation, Param, PathPart};
+use crate::types::{TypeRef, TypeSpace};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// The contents of `operations.rs`.
+pub fn emit(ir: &ClientIr, space: &TypeSpace) -> TokenStream {
+    let base_url = ir.default_base_url.as_ref().map(|url| {
+        let const_doc = doc::doc_attrs(&format!(
+            "The base URL of the API: the first server of the description, `{url}`."
+        ));
+        quote! {
+            #const_doc
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let builder = ir.default_base_url.as_ref().map(|_| {
+        quote! {
+            /// A builder for a client of [`DEFAULT_BASE_URL`], with the runtime's defaults
+            /// (no credentials, 2 retries, 60 s per attempt, 5 s to connect).
+            pub fn builder() -> crate::runtime::ClientBuilder {
+                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+            }
+        }
+    });
+    let methods = ir.operations.iter().map(|op| {
+        let method = emit_method(op, space);
+        let stream = op.pagination.as_ref().map(|_| emit_stream(op, space));
+        quote! { #method #stream }
+    });
+    quote! {
+        #base_url
+
+        /// One method per operation of the description.
+        impl crate::runtime::Client {
+            #builder
+            #(#methods)*
+        }
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Primitive types are taken by value; strings as `&str`; everything else by reference.
+fn arg_type(
+    ty: &TypeRef,
+    required: bool,
+    space: &TypeSpace,
+    lifetime: &TokenStream,
+) -> TokenStream {
+    let inner = match ty {
+        TypeRef::String => quote!(& #lifetime str),
+        TypeRef::Integer | TypeRef::Integer32 | TypeRef::Number | TypeRef::Boolean => {
+            ty.tokens(space)
+        }
+        other => {
+            let tokens = other.tokens(space);
+            quote!(& #lifetime #tokens)
+        }
+    };
+    if required {
+        inner
+    } else {
+        quote!(::std::option::Option<#inner>)
+    }
+}
+
+fn method_doc(op: &Operation, extra: Option<&str>) -> TokenStream {
+    let mut text = op.doc.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.operation_id
+    ));
+    if let Some(property) = &op.unwrap {
+        text.push_str(&format!(
+            " Returns the `{property}` property of the response body."
+        ));
+    }
+    if let Some(extra) = extra {
+        text.push_str("\n\n");
+        text.push_str(extra);
+    }
+    let params: Vec<String> = op
+        .path_params
+        .iter()
+        .chain(&op.query_params)
+        .map(|p| match &p.doc {
+            Some(d) => format!("* `{}`: {}", p.ident, d.trim()),
+            None => format!("* `{}`", p.ident),
+        })
+        .collect();
+    if !params.is_empty() {
+        text.push_str("\n\nParameters:\n\n");
+        text.push_str(&params.join("\n"));
+    }
+    doc::doc_attrs(&text)
+}
+
+/// The `path:` expression: the literal pieces and the encoded parameters (empty values
+/// refused) concatenated. `concat` rather than `format!` keeps the expression readable
+/// after formatting (formatters leave macro arguments alone).
+fn path_expr(op: &Operation) -> TokenStream {
+    let op_id = &op.operation_id;
+    let mut pieces = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => pieces.push(quote!(#text)),
+            PathPart::Param(index) => {
+                let param = &op.path_params[*index];
+                let name = &param.name;
+                let arg = ident(&param.ident);
+                let value = match param.ty {
+                    TypeRef::String => quote!(#arg),
+                    _ => quote!(&crate::runtime::path::query_value(#op_id, #name, &#arg)?),
+                };
+                pieces.push(quote!(
+                    crate::runtime::path::encode_path_param(#op_id, #name, #value)?.as_str()
+                ));
+            }
+        }
+    }
+    match pieces.as_slice() {
+        [] => quote!(::std::string::String::new()),
+        [only] if op.path_params.is_empty() => quote!(::std::string::String::from(#only)),
+        _ => quote!([#(#pieces),*].concat()),
+    }
+}
+
+/// The `query:` expression. `overrides` replaces the value expression of a parameter (the
+/// page number inside the paging helper).
+fn query_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> TokenStream {
+    let op_id = &op.operation_id;
+    if op.query_params.is_empty() {
+        return quote!(::std::vec::Vec::new());
+    }
+    let items = op.query_params.iter().enumerate().map(|(i, param)| {
+        let name = &param.name;
+        let arg = ident(&param.ident);
+        let source = match &page_override {
+            Some((index, expr)) if *index == i => expr.clone(),
+            _ if param.required => quote!(::std::option::Option::Some(#arg)),
+            _ => quote!(#arg),
+        };
+        quote! {
+            #source
+                .map(|value| crate::runtime::path::query_value(#op_id, #name, &value))
+                .transpose()?
+                .map(|value| (#name, value))
+        }
+    });
+    quote!([#(#items),*].into_iter().flatten().collect())
+}
+
+fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> TokenStream {
+    let op_id = &op.operation_id;
+    let method = format_ident!("{}", op.http_method);
+    let path = path_expr(op);
+    let query = query_expr(op, page_override);
+    let body = match &op.body {
+        None => quote!(::std::option::Option::None),
+        Some(body) => {
+            let arg = ident(&body.ident);
+            if body.required {
+                quote!(::std::option::Option::Some(crate::runtime::path::json_body(#op_id, #arg)?))
+            } else {
+                quote!(#arg.map(|body| crate::runtime::path::json_body(#op_id, body)).transpose()?)
+            }
+        }
+    };
+    let unwrap = match &op.unwrap {
+        Some(property) => quote!(::std::option::Option::Some(#property)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        crate::runtime::RequestSpec {
+            operation_id: #op_id,
+            method: crate::runtime::Method::#method,
+            path: #path,
+            query: #query,
+            body: #body,
+            unwrap: #unwrap,
+        }
+    }
+}
+
+fn params_sig(
+    op: &Operation,
+    space: &TypeSpace,
+    lifetime: &TokenStream,
+    skip_query: Option<usize>,
+) -> Vec<TokenStream> {
+    let one = |p: &Param, required: bool| {
+        let name = ident(&p.ident);
+        let ty = arg_type(&p.ty, required, space, lifetime);
+        quote!(#name: #ty)
+    };
+    let mut args: Vec<TokenStream> = op.path_params.iter().map(|p| one(p, true)).collect();
+    args.extend(
+        op.query_params
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip_query)
+            .map(|(_, p)| one(p, p.required)),
+    );
+    if let Some(body) = &op.body {
+        let name = ident(&body.ident);
+        let ty = body.ty.tokens(space);
+        args.push(if body.required {
+            quote!(#name: & #lifetime #ty)
+        } else {
+            quote!(#name: ::std::option::Option<& #lifetime #ty>)
+        });
+    }
+    args
+}
+
+fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
+    let name = ident(&op.method_name);
+    let docs = method_doc(op, None);
+    let args = params_sig(op, space, &TokenStream::new(), None);
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let request = request_expr(op, None);
+    let (returns, call) = match &op.returns {
+        Some(ty) => {
+            let ty = ty.tokens(space);
+            (ty, quote!(self.execute(#request).await))
+        }
+        None => (
+            quote!(()),
+            quote!(self.execute_value(#request).await.map(|_| ())),
+        ),
+    };
+    quote! {
+        #docs
+        #allow
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#returns, crate::runtime::Error> {
+            #call
+        }
+    }
+}
+
+fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
+    let Some(paging) = &op.pagination else {
+        return TokenStream::new();
+    };
+    let name = ident(&paging.method_name);
+    let lifetime = quote!('a);
+    let page_ident = ident(&op.query_params[paging.page_param].ident);
+    let page_size = match paging.per_page_param {
+        Some(index) => {
+            let param = ident(&op.query_params[index].ident);
+            quote!(crate::runtime::paging::page_size(#param.as_ref()))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let extra = format!(
+        "Walks every page (starting at 1) and yields the items of `{}` one by one; `{}` is \
+         driven by the stream. The walk ends after an empty or short page.",
+        paging.items, op.query_params[paging.page_param].name
+    );
+    let docs = method_doc(op, Some(&extra));
+    let args = params_sig(op, space, &lifetime, Some(paging.page_param));
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let request = request_expr(
+        op,
+        Some((
+            paging.page_param,
+            quote!(::std::option::Option::Some(#page_ident)),
+        )),
+    );
+    let item = paging.item_ty.tokens(space);
+    let op_id = &op.operation_id;
+    let items = &paging.items;
+    quote! {
+        #docs
+        #allow
+        pub fn #name<'a>(&'a self, #(#args),*)
+            -> crate::runtime::paging::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error>>
+        {
+            crate::runtime::paging::paginate(#op_id, #items, #page_size, move |#page_ident| async move {
+                self.execute_value(#request).await
+            })
+        }
+    }
+}
