@@ -49,7 +49,18 @@ pub fn escape(text: &str) -> Vec<String> {
 fn escape_inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
+    let mut in_code = false;
     while !rest.is_empty() {
+        // Code spans are shown verbatim by rustdoc: nothing inside needs escaping.
+        if in_code || rest.starts_with('`') {
+            let Some(c) = rest.chars().next() else { break };
+            if c == '`' {
+                in_code = !in_code;
+            }
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let (url, tail) = rest.split_at(url_len);
             out.push('<');
@@ -91,12 +102,13 @@ mod tests {
 
     #[test]
     fn neutralises_markdown() {
-        let lines = escape("See [docs](https://x.dev/a).\n    indented <b>\n```\nfn x() {}\n```");
+        let lines =
+            escape("See [docs](https://x.dev/a).\n    indented <b> `<code>`\n```\nfn x() {}\n```");
         assert_eq!(
             lines,
             [
                 " See \\[docs\\](<https://x.dev/a>).",
-                "    indented &lt;b&gt;",
+                "    indented &lt;b&gt; `<code>`",
                 " ```text",
                 " fn x() {}",
                 " ```",

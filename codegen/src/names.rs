@@ -152,6 +152,7 @@ mod tests {
         assert_eq!(scope.claim("element_id"), "element_id_2");
         assert_eq!(scope.claim("Route"), "Route");
         assert_eq!(scope.claim("Route"), "Route2");
+        assert_eq!(scope.claim("type_"), "type_");
         assert_eq!(scope.claim("type_"), "type_2");
     }
 }

@@ -1,0 +1,81 @@
+//! Unsupported or broken specs give an error naming the construct and where it is.
+
+use dynroute_codegen::{Settings, generate};
+
+fn error(fixture: &str) -> String {
+    let text = std::fs::read_to_string(format!("tests/errors/{fixture}.json")).unwrap_or_default();
+    match generate(&text, &Settings::new(fixture)) {
+        Ok(_) => panic!("{fixture}: generated without error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn multipart_body() {
+    assert_eq!(
+        error("multipart"),
+        "unsupported: multipart/form-data request body at #/paths/~1upload/post/requestBody"
+    );
+}
+
+#[test]
+fn not_schema() {
+    assert_eq!(
+        error("not"),
+        "unsupported: `not` schema at #/components/schemas/A/properties/x/not"
+    );
+}
+
+#[test]
+fn missing_ref() {
+    assert_eq!(
+        error("missing_ref"),
+        "invalid: $ref `#/components/schemas/Missing` names no schema at #/components/schemas/Missing"
+    );
+}
+
+#[test]
+fn external_ref() {
+    assert!(
+        error("external_ref").starts_with(
+            "unsupported: $ref `other.json#/components/schemas/B` to another document"
+        ),
+    );
+}
+
+#[test]
+fn all_of_with_a_string() {
+    assert_eq!(
+        error("all_of_string"),
+        "unsupported: allOf part that is not an object at #/components/schemas/S"
+    );
+}
+
+#[test]
+fn properties_and_additional_properties() {
+    assert_eq!(
+        error("mixed_map"),
+        "unsupported: object with both `properties` and an `additionalProperties` schema at #/components/schemas/A/additionalProperties"
+    );
+}
+
+#[test]
+fn discriminator_over_scalars() {
+    assert_eq!(
+        error("discriminator_scalar"),
+        "unsupported: union branch without a single value for the tag `kind` at #/components/schemas/A/oneOf/0"
+    );
+}
+
+#[test]
+fn openapi_3_1() {
+    assert_eq!(
+        error("version_3_1"),
+        "unsupported OpenAPI version \"3.1.0\" at #/openapi: only 3.0.x is supported"
+    );
+}
+
+#[test]
+fn syntax_error_has_line_and_column() {
+    assert!(error("trailing_comma").starts_with("invalid OpenAPI document at line 5, column 1:"));
+}

@@ -1,0 +1,144 @@
+//! Snapshot tests: each fixture spec under `tests/fixtures/` (one per construct) and the
+//! models it produces under `tests/snapshots/`. Update with
+//! `EXPECTORATE=overwrite cargo test -p dynroute-codegen --test snapshots`.
+//! The snapshot for `spec/` is `generated/src/models.rs` itself, kept fresh by
+//! `xtask/tests/fresh.rs`.
+
+use dynroute_codegen::{Settings, generate};
+use std::path::Path;
+
+fn models(fixture: &str) -> String {
+    let path = Path::new("tests/fixtures").join(format!("{fixture}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let output = generate(
+        &text,
+        &Settings::new(format!("tests/fixtures/{fixture}.json")),
+    )
+    .unwrap_or_else(|e| panic!("{fixture}: {e}"));
+    output.src.get("models.rs").cloned().unwrap_or_default()
+}
+
+fn check(fixture: &str) -> String {
+    let text = models(fixture);
+    expectorate::assert_contents(format!("tests/snapshots/{fixture}.rs"), &text);
+    text
+}
+
+#[test]
+fn objects_rename_escape_and_collide() {
+    let text = check("objects");
+    assert!(text.contains("#[serde(rename = \"elementId\")]\n    pub element_id:"));
+    assert!(text.contains("pub element_id_2:"));
+    assert!(text.contains("pub type_: ::std::string::String"));
+    assert!(text.contains("pub self_:"));
+    assert!(text.contains("pub _10_percent:"));
+    assert!(text.contains("pub nickname: ::std::option::Option<::std::string::String>"));
+    assert!(text.contains("Default when absent: `3`."));
+    // Component names `Thing` and `thing` both become `Thing`: the second is renamed.
+    assert!(text.contains("pub struct Thing2"));
+}
+
+#[test]
+fn string_enums_with_non_identifier_values() {
+    let text = check("enums");
+    assert!(text.contains("#[serde(rename = \"true\")]\n    True,"));
+    assert!(text.contains("#[serde(rename = \"10%\")]\n    Percent10,"));
+    assert!(text.contains("Self_,"));
+    assert!(text.contains("Percent102,"), "`10 %` collides with `10%`");
+    assert!(text.contains("pub type MaybeColor") || text.contains("pub enum MaybeColor"));
+}
+
+#[test]
+fn arrays_and_maps() {
+    let text = check("arrays_maps");
+    assert!(text.contains("pub tags: ::std::vec::Vec<::std::string::String>"));
+    assert!(
+        text.contains("pub struct Entry {"),
+        "array items named after the singular"
+    );
+    assert!(text.contains("::std::collections::BTreeMap<"));
+    assert!(text.contains("::serde_json::Value"));
+}
+
+#[test]
+fn references_and_recursion_are_boxed() {
+    let text = check("refs");
+    assert!(text.contains("::std::option::Option<::std::boxed::Box<crate::models::Node>>"));
+    assert!(
+        text.contains("pub children: ::std::option::Option<::std::vec::Vec<crate::models::Node>>")
+    );
+    assert!(text.contains("pub type Alias = crate::models::NodeId;"));
+}
+
+#[test]
+fn all_of_is_merged() {
+    let text = check("all_of");
+    let detail = text.split("pub struct Detail {").nth(1).unwrap_or_default();
+    let detail = detail.split("}\n").next().unwrap_or_default();
+    assert!(detail.contains("pub id: ::std::string::String"));
+    assert!(
+        detail.contains("pub name: ::std::string::String"),
+        "required by the second part"
+    );
+    assert!(detail.contains("pub extra: i64"));
+    assert!(text.contains("pub note: ::std::string::String"));
+    assert!(text.contains("pub summary: ::std::option::Option<crate::models::Summary>"));
+}
+
+#[test]
+fn discriminator_gives_internally_tagged_enum() {
+    let text = check("one_of_discriminator");
+    assert!(text.contains(
+        "#[serde(tag = \"kind\")]\n#[allow(clippy::large_enum_variant)]\npub enum Pet {"
+    ));
+    assert!(text.contains("#[serde(rename = \"good-dog\")]\n    GoodDog(crate::models::Dog),"));
+}
+
+#[test]
+fn pinned_union_is_tagged_and_deduplicated() {
+    let text = check("pinned_union");
+    assert_eq!(
+        text.matches("#[serde(tag = \"type\")]").count(),
+        1,
+        "one union type"
+    );
+    assert!(text.contains("Start(crate::models::StartElement)"));
+    assert!(
+        text.contains(
+            "pub elements: ::std::option::Option<::std::vec::Vec<crate::models::Element>>"
+        )
+    );
+}
+
+#[test]
+fn other_unions_are_untagged() {
+    let text = check("untagged");
+    assert!(
+        text.contains("#[serde(untagged)]\n#[allow(clippy::large_enum_variant)]\npub enum Value {")
+    );
+    assert!(text.contains("Point(crate::models::Point)"));
+    assert!(text.contains("pub type Opaque = ::serde_json::Value;"));
+}
+
+#[test]
+fn descriptions_cannot_break_the_build() {
+    let text = check("docs");
+    assert!(text.contains("```text"));
+    assert!(!text.contains("```rust"));
+    assert!(text.contains("<https://example.com/y>"));
+    assert!(text.contains("&lt;html&gt;"));
+}
+
+#[test]
+fn operation_schemas_become_models() {
+    let text = check("operations");
+    assert!(text.contains("pub struct CreateThingBody {"));
+    assert!(text.contains("pub struct CreateThingResponse200Result {"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    for fixture in ["pinned_union", "refs", "objects"] {
+        assert_eq!(models(fixture), models(fixture));
+    }
+}
