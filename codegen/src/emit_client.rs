@@ -312,3 +312,63 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
         }
     }
 }
+
+/// The hand-written runtime the generated client runs on, embedded from
+/// `generated/src/runtime/` (its single source) so standalone crates get an exact copy:
+/// `(path relative to the crate's src/, text)`.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    (
+        "runtime/mod.rs",
+        include_str!("../../generated/src/runtime/mod.rs"),
+    ),
+    (
+        "runtime/auth.rs",
+        include_str!("../../generated/src/runtime/auth.rs"),
+    ),
+    (
+        "runtime/client.rs",
+        include_str!("../../generated/src/runtime/client.rs"),
+    ),
+    (
+        "runtime/error.rs",
+        include_str!("../../generated/src/runtime/error.rs"),
+    ),
+    (
+        "runtime/execute.rs",
+        include_str!("../../generated/src/runtime/execute.rs"),
+    ),
+    (
+        "runtime/hook.rs",
+        include_str!("../../generated/src/runtime/hook.rs"),
+    ),
+    (
+        "runtime/paging.rs",
+        include_str!("../../generated/src/runtime/paging.rs"),
+    ),
+    (
+        "runtime/path.rs",
+        include_str!("../../generated/src/runtime/path.rs"),
+    ),
+    (
+        "runtime/retry.rs",
+        include_str!("../../generated/src/runtime/retry.rs"),
+    ),
+    (
+        "runtime/secret.rs",
+        include_str!("../../generated/src/runtime/secret.rs"),
+    ),
+];
+
+/// Dependencies the client and its runtime add to a standalone crate.
+pub const CLIENT_DEPENDENCIES: &str = r#"reqwest = { version = "0.13.5", default-features = false, features = ["rustls", "query", "http2"] }
+tokio = { version = "1.54.1", features = ["time"] }
+futures = "0.3.34"
+fastrand = "2.5.0"
+percent-encoding = "2.3.2"
+"#;
+
+/// The first line of each runtime file copied into a standalone crate.
+pub fn runtime_copy_header() -> &'static str {
+    "// Copied from the hand-written runtime of dynroute-client (generated/src/runtime/) by \
+     `cargo xtask generate`. Do not edit here."
+}

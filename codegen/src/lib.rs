@@ -11,10 +11,12 @@
 //! setting, decided by the caller.
 
 pub mod doc;
+pub mod emit_client;
 pub mod emit_models;
 pub mod error;
 pub mod krate;
 pub mod names;
+pub mod operations;
 pub mod parse;
 pub mod pointer;
 pub mod render;
@@ -70,12 +72,21 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
     // emitter runs after the models. Until then the models are generated for every
     // inline schema of the operations, so a spec without components still yields types.
     operation_schemas(&spec, &mut space)?;
+    let client = operations::collect(&spec, &mut space)?;
 
     space.finalize()?;
     let mut output = Output::default();
     output.src.insert(
         "models.rs".to_string(),
         render::render(emit_models::emit(&space), "models.rs", &settings.spec_path)?,
+    );
+    output.src.insert(
+        "operations.rs".to_string(),
+        render::render(
+            emit_client::emit(&client, &space),
+            "operations.rs",
+            &settings.spec_path,
+        )?,
     );
 
     // The JSON Schema export works on the raw JSON, so that keywords `openapiv3` does

@@ -18,13 +18,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Per-request overrides of the client's settings; `None` keeps the client's value.
 ///
-/// ```no_run
-/// # async fn demo(client: &dynroute_client::Client) {
-/// use std::time::Duration;
-/// use dynroute_client::runtime::RequestOptions;
-/// let patient = client.with_options(RequestOptions::new().max_retries(5).timeout(Duration::from_secs(120)));
-/// # }
-/// ```
+/// Use them through [`Client::with_options`], which returns a cheap handle sharing the
+/// connection pool: `client.with_options(RequestOptions::new().max_retries(5)).get(..)`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestOptions {
     /// Retries after the first attempt.
