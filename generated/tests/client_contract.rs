@@ -230,3 +230,34 @@ async fn prism_rejects_a_request_that_breaks_the_contract() {
         .expect_err("Prism must refuse a request without credentials");
     assert_eq!(err.kind(), dynroute_client::ErrorKind::Auth, "{err}");
 }
+
+#[tokio::test]
+async fn the_example_program_runs_against_the_contract_server() {
+    let Some(binary) = prism::binary() else {
+        return;
+    };
+    // `cargo test` builds the examples next to the test binaries' `deps/` directory.
+    let example = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join("examples/route_lifecycle")))
+        .filter(|path| path.is_file());
+    let Some(example) = example else {
+        panic!("the route_lifecycle example was not built next to this test binary");
+    };
+    let prism = Prism::start(&binary, &prism::cloudflare_spec(), false);
+    let output = std::process::Command::new(&example)
+        .args([ACCOUNT, GATEWAY])
+        .env("CLOUDFLARE_API_TOKEN", "contract-test-token")
+        .env("CLOUDFLARE_BASE_URL", &prism.base_url)
+        .output()
+        .expect("run the example");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "example failed: {}\n{stdout}\nPrism log:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        prism.log_tail()
+    );
+    assert!(stdout.contains("created route"), "{stdout}");
+    assert!(stdout.contains("deployed version"), "{stdout}");
+}

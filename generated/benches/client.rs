@@ -1,0 +1,170 @@
+//! The client's own cost per call, next to a bare reqwest call of the same request.
+//!
+//! Both sides send `GET /accounts/{account}/ai-gateway/gateways/{gateway}/routes/{id}` with a
+//! bearer token to a keep-alive HTTP/1.1 server on 127.0.0.1 that answers with a fixed
+//! `{"success": true, "result": <route with six elements>}` body, and both decode the body into
+//! the typed `Route`. The bare call is what a hand-written call would do (one reqwest request,
+//! `serde_json::from_slice` into the envelope type); the client adds path encoding, the retry
+//! loop, the envelope check, the response hook (the Cloudflare normaliser) and decoding
+//! through a `serde_json::Value`.
+//!
+//! Run: `cargo bench -p dynroute-client --bench client`
+//!
+//! Measured (2 shared cores, release profile): see the README's client section for the
+//! recorded figures and the ratio `client / bare`.
+
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use dynroute_client::models::RouteResponse;
+use dynroute_client::{Client, Credentials};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
+
+const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
+const GATEWAY: &str = "gw";
+
+fn body() -> String {
+    let graph = json!([
+        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
+        {"id": "plan", "type": "conditional",
+         "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
+         "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
+        {"id": "budget", "type": "rate",
+         "properties": {"key": "metadata.user_id", "limit": 100.0, "limitType": "count", "window": 3600.0},
+         "outputs": {"success": {"elementId": "cheap"}, "fallback": {"elementId": "end"}}},
+        {"id": "split", "type": "percentage",
+         "outputs": {"30%": {"elementId": "cheap"}, "70%": {"elementId": "strong"}}},
+        {"id": "cheap", "type": "model",
+         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000.0, "retries": 2.0},
+         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "strong"}}},
+        {"id": "strong", "type": "model",
+         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000.0, "retries": 4.0},
+         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
+        {"id": "end", "type": "end", "outputs": {}}
+    ]);
+    json!({"success": true, "result": {
+        "id": "r1", "name": "support", "gateway_id": GATEWAY,
+        "created_at": "2026-05-01T10:00:00Z", "modified_at": "2026-05-01T10:00:00Z",
+        "elements": graph,
+        "version": {"version_id": "v1", "data": graph.to_string(), "active": "true",
+                    "created_at": "2026-05-01T10:00:00Z"},
+        "deployment": {"deployment_id": "d1", "version_id": "v1", "created_at": "2026-05-01T10:00:00Z"}
+    }})
+    .to_string()
+}
+
+/// A keep-alive HTTP/1.1 server answering every request with the same response.
+async fn serve(listener: TcpListener, response: &'static [u8]) {
+    while let Ok((mut stream, _)) = listener.accept().await {
+        tokio::spawn(async move {
+            let mut buffer = vec![0u8; 16 * 1024];
+            let mut filled = 0;
+            loop {
+                let Ok(n) = stream.read(&mut buffer[filled..]).await else {
+                    return;
+                };
+                if n == 0 {
+                    return;
+                }
+                filled += n;
+                // GET requests have no body: every complete head is one request.
+                while let Some(end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                    if stream.write_all(response).await.is_err() {
+                        return;
+                    }
+                    buffer.copy_within(end + 4..filled, 0);
+                    filled -= end + 4;
+                }
+                if filled == buffer.len() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = Runtime::new().expect("tokio runtime");
+    let body = body();
+    let response: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncf-ray: 8c1f-LHR\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    let base_url = runtime.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(serve(listener, response));
+        url
+    });
+
+    let client = Client::cloudflare_builder()
+        .base_url(&base_url)
+        .credentials(Credentials::api_token("bench-token"))
+        .build()
+        .expect("client");
+    let bare = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .expect("reqwest client");
+    let url = format!("{base_url}/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes/r1");
+
+    // Both paths must decode the same route before they are compared.
+    let ours = runtime
+        .block_on(client.get(ACCOUNT, GATEWAY, "r1"))
+        .expect("client call");
+    let theirs = runtime.block_on(async {
+        let bytes = bare
+            .get(&url)
+            .bearer_auth("bench-token")
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        Ok::<_, reqwest::Error>(
+            serde_json::from_slice::<RouteResponse>(&bytes)
+                .expect("decode")
+                .result,
+        )
+    });
+    assert_eq!(Some(ours), theirs.ok());
+
+    let mut group = c.benchmark_group("get_route");
+    group.bench_function("dynroute_client", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(client.get(ACCOUNT, GATEWAY, "r1"))
+                .expect("client call")
+        })
+    });
+    group.bench_function("bare_reqwest", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let bytes = bare
+                    .get(&url)
+                    .bearer_auth("bench-token")
+                    .header("accept", "application/json")
+                    .timeout(Duration::from_secs(60))
+                    .send()
+                    .await
+                    .expect("send")
+                    .bytes()
+                    .await
+                    .expect("body");
+                serde_json::from_slice::<RouteResponse>(&bytes)
+                    .expect("decode")
+                    .result
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
