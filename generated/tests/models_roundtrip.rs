@@ -12,7 +12,8 @@ use std::path::Path;
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: &Value, what: &str) {
-    let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{what}: {e}\n{value:#}"));
+    let typed: T =
+        serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{what}: {e}\n{value:#}"));
     let back = serde_json::to_value(&typed).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(
         numbers_as_f64(back),
@@ -30,7 +31,11 @@ fn numbers_as_f64(value: Value) -> Value {
             .and_then(serde_json::Number::from_f64)
             .map_or(Value::Number(n), Value::Number),
         Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_f64(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -86,13 +91,17 @@ fn seed_examples_round_trip() {
             count += 1;
         }
     }
-    assert!(count >= 4, "expected the examples of the four pages, found {count}");
+    assert!(
+        count >= 4,
+        "expected the examples of the four pages, found {count}"
+    );
 }
 
 #[test]
 fn product_docs_element_examples_round_trip() {
-    let text = std::fs::read_to_string(Path::new(SHARED).join("reference/cloudflare-wire-format.md"))
-        .unwrap_or_default();
+    let text =
+        std::fs::read_to_string(Path::new(SHARED).join("reference/cloudflare-wire-format.md"))
+            .unwrap_or_default();
     let mut kinds = Vec::new();
     for block in text.split("```json").skip(1) {
         let body = block.split("```").next().unwrap_or_default();
@@ -108,5 +117,8 @@ fn product_docs_element_examples_round_trip() {
         round_trip::<Element>(&value, kind);
         kinds.push(kind.to_string());
     }
-    assert_eq!(kinds, ["start", "conditional", "percentage", "rate", "model", "end"]);
+    assert_eq!(
+        kinds,
+        ["start", "conditional", "percentage", "rate", "model", "end"]
+    );
 }
