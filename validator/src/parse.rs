@@ -52,6 +52,7 @@ fn strict() -> ParseOptions {
 
 /// Parses `text` as strict RFC 8259 JSON.
 pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
+    foreign_whitespace(text)?;
     let result =
         jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
             SyntaxError {
@@ -137,6 +138,41 @@ fn to_value(
     })
 }
 
+/// jsonc-parser skips any Unicode whitespace between tokens (vertical tab, form feed,
+/// no-break space, a byte order mark...), but JSON allows only space, tab, CR and LF.
+/// Outside strings, every other control or non-ASCII character is an error.
+fn foreign_whitespace(text: &str) -> Result<(), SyntaxError> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            ' ' | '\t' | '\n' | '\r' => {}
+            c if c.is_control() || !c.is_ascii() => {
+                return Err(SyntaxError {
+                    start: i,
+                    end: i + c.len_utf8(),
+                    message: format!(
+                        "unexpected character U+{:04X}: only space, tab, CR and LF may separate JSON tokens",
+                        u32::from(c)
+                    ),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// RFC 8259 forbids unescaped control characters in strings; jsonc-parser lets them through.
 fn raw_string_ok(text: &str, range: jsonc_parser::common::Range) -> Result<(), SyntaxError> {
     let raw = text
@@ -217,6 +253,11 @@ mod tests {
             "tru",
             "null",
             "\"\\/\"",
+            "\u{b}{}",
+            "{}\u{c}",
+            "\u{feff}{}",
+            "[1,\u{a0}2]",
+            "[\"\u{a0}\"]",
             "1e400",
             "18446744073709551615",
             "-9223372036854775808",

@@ -1,0 +1,40 @@
+//! Arbitrary bytes through the whole pipeline and every output format: nothing may panic,
+//! and the strict parser must accept exactly what serde_json accepts.
+#![no_main]
+
+use dynroute_validator::cli::Format;
+use dynroute_validator::cli::Source;
+use dynroute_validator::cli::formats::render_string;
+use dynroute_validator::{Config, check_source};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    // serde_json stops at 128 levels of nesting, the validator's parser at 512; compare
+    // only where both limits are out of reach.
+    if text.matches(['[', '{']).count() < 100 {
+        let ours = dynroute_validator::parse::parse(text).is_ok();
+        let serde = serde_json::from_str::<serde_json::Value>(text).is_ok();
+        assert_eq!(ours, serde, "parsers disagree on {text:?}");
+    }
+    let Ok(diagnostics) = check_source("fuzz.json", text, &Config::default()) else {
+        return;
+    };
+    let sources = [Source {
+        name: "fuzz.json".to_string(),
+        text: text.to_string(),
+    }];
+    for format in [Format::Human, Format::Short, Format::Json, Format::Sarif, Format::Github] {
+        let _ = render_string(format, &sources, &diagnostics);
+    }
+    if let Ok(parsed) = dynroute_validator::parse::parse(text)
+        && let Ok(doc) = dynroute_validator::document::extract(&parsed.value)
+        && let Some((elements, pointer)) = doc.elements
+    {
+        let route = dynroute_validator::route::Route::new(elements, &pointer);
+        let _ = dynroute_validator::draw::draw(&route, dynroute_validator::draw::GraphFormat::Mermaid);
+        let _ = dynroute_validator::draw::draw(&route, dynroute_validator::draw::GraphFormat::Dot);
+    }
+});
