@@ -372,3 +372,47 @@ pub fn runtime_copy_header() -> &'static str {
     "// Copied from the hand-written runtime of dynroute-client (generated/src/runtime/) by \
      `cargo xtask generate`. Do not edit here."
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Settings, generate, krate};
+
+    const OFFICIAL: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/reference/cloudflare-dynamic-routing.openapi.json"
+    ));
+
+    #[test]
+    fn official_description_gives_ten_methods_and_a_standalone_client_crate() {
+        let output = generate(OFFICIAL, &Settings::new("official.json")).expect("generates");
+        let operations = output.src.get("operations.rs").expect("operations.rs");
+        let file = syn::parse_file(operations).expect("valid Rust");
+        let methods: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(block) => Some(block),
+                _ => None,
+            })
+            .flat_map(|block| &block.items)
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(methods.len(), 10, "{methods:?}");
+        assert!(operations.contains("pub const DEFAULT_BASE_URL: &str = \"https://"));
+
+        let files = krate::files("official", "official.json", &output);
+        let lib = files.get("src/lib.rs").expect("lib.rs");
+        assert!(lib.contains("pub mod runtime;"), "{lib}");
+        assert!(files["Cargo.toml"].contains("reqwest"));
+        for (path, text) in super::RUNTIME_FILES {
+            let copy = files
+                .get(&format!("src/{path}"))
+                .expect("runtime file copied");
+            assert!(copy.starts_with(super::runtime_copy_header()));
+            assert!(copy.ends_with(text));
+        }
+    }
+}

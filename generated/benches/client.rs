@@ -10,8 +10,10 @@
 //!
 //! Run: `cargo bench -p dynroute-client --bench client`
 //!
-//! Measured (2 shared cores, release profile): see the README's client section for the
-//! recorded figures and the ratio `client / bare`.
+//! Measured with `cargo bench -p dynroute-client --bench client -- --warm-up-time 2
+//! --measurement-time 8` on 2 cores shared with other builds (load average about 4):
+//! dynroute_client 61.1 µs per call, bare_reqwest 58.0 µs, ratio client / bare = 1.05
+//! (the confidence intervals overlap: 59.1–64.6 µs vs 51.4–65.4 µs).
 
 use std::time::Duration;
 

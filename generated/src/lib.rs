@@ -32,12 +32,16 @@
 //!   Cloudflare's `errors[]`, the `cf-ray` id and the raw body when it is not JSON. A body with
 //!   `"success": false` is an error whatever its status.
 
+// Generated files are written by `cargo xtask generate` (prettyplease) and checked fresh
+// byte for byte; rustfmt must leave them alone.
+#[rustfmt::skip]
 pub mod models;
 
 #[cfg(feature = "client")]
 pub mod runtime;
 
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 mod operations;
 
 #[cfg(feature = "client")]

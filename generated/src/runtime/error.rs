@@ -178,7 +178,8 @@ impl Error {
         &self.0.details
     }
 
-    /// The request id the server attached (Cloudflare's `cf-ray`), for support tickets.
+    /// The request id the server attached (from the header named with
+    /// [`ClientBuilder::request_id_header`](super::ClientBuilder::request_id_header)), for support tickets.
     pub fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
     }

@@ -1,6 +1,6 @@
 //! When to retry, and how long to wait first.
 //!
-//! The policy follows the official Cloudflare SDKs (2 retries, exponential backoff from 0.5 s
+//! The policy follows the Stainless-generated SDKs (2 retries, exponential backoff from 0.5 s
 //! to 8 s with up to 25 % jitter, `Retry-After` honoured) with one difference: a request that
 //! may have changed state on the server (POST) is retried only when the server cannot have
 //! processed it, so a retry never creates a duplicate. See [`RetryPolicy`].
