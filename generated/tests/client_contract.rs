@@ -229,6 +229,23 @@ async fn prism_rejects_a_request_that_breaks_the_contract() {
         .await
         .expect_err("Prism must refuse a request without credentials");
     assert_eq!(err.kind(), dynroute_client::ErrorKind::Auth, "{err}");
+
+    // A body that breaks the schema (no `elements`, a numeric name), sent through the
+    // runtime's escape hatch since the typed methods cannot build it.
+    let client = client(&prism, Credentials::api_token("contract-test-token"));
+    let err = client
+        .execute_value(dynroute_client::runtime::RequestSpec {
+            operation_id: "create",
+            method: dynroute_client::runtime::Method::POST,
+            path: format!("/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes"),
+            query: Vec::new(),
+            body: Some(br#"{"name": 5}"#.to_vec()),
+            unwrap: None,
+        })
+        .await
+        .expect_err("Prism must refuse a body that breaks the schema");
+    assert_eq!(err.kind(), ErrorKind::Api, "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err}");
 }
 
 #[tokio::test]
