@@ -4,7 +4,7 @@
 //! every key and value. The `serde_json::Value` the schema validator needs is built from that
 //! AST (one parse, not two), and duplicate keys, which `serde_json` would silently collapse,
 //! are reported on the way. jsonc-parser refuses nesting deeper than 512 levels with an error,
-//! which bounds the recursion in [`to_value`]; route documents nest about six levels.
+//! which bounds the recursion in `to_value`; route documents nest about six levels.
 
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{CollectOptions, ParseOptions};
