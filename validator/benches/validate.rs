@@ -6,7 +6,10 @@
 //!   (`check_source`) next to a `serde_json::from_str::<Value>` parse of the same bytes.
 //!
 //! Run: `cargo bench -p dynroute-validator --bench validate`
-//! (figures recorded in the README's validator section).
+//!
+//! Recorded on the 2-core development machine (rustc 1.95, release, other builds running):
+//! process/validate_typical_route 4.2 ms; throughput on 14.8 MiB: serde_json_parse_only
+//! 240 ms (61.9 MiB/s), dynroute_check_source 725 ms (20.5 MiB/s).
 
 use std::hint::black_box;
 use std::path::Path;
