@@ -26,7 +26,13 @@ fuzz_target!(|data: &[u8]| {
         name: "fuzz.json".to_string(),
         text: text.to_string(),
     }];
-    for format in [Format::Human, Format::Short, Format::Json, Format::Sarif, Format::Github] {
+    for format in [
+        Format::Human,
+        Format::Short,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+    ] {
         let _ = render_string(format, &sources, &diagnostics);
     }
     if let Ok(parsed) = dynroute_validator::parse::parse(text)
@@ -34,7 +40,8 @@ fuzz_target!(|data: &[u8]| {
         && let Some((elements, pointer)) = doc.elements
     {
         let route = dynroute_validator::route::Route::new(elements, &pointer);
-        let _ = dynroute_validator::draw::draw(&route, dynroute_validator::draw::GraphFormat::Mermaid);
+        let _ =
+            dynroute_validator::draw::draw(&route, dynroute_validator::draw::GraphFormat::Mermaid);
         let _ = dynroute_validator::draw::draw(&route, dynroute_validator::draw::GraphFormat::Dot);
     }
 });
