@@ -112,26 +112,38 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(factor)
             .min(self.max_backoff);
-        base.mul_f64(1.0 - 0.25 * fastrand::f64())
+        // The product is at most `base`; `try_` keeps a `Duration::MAX` bound from panicking
+        // on the float round trip.
+        Duration::try_from_secs_f64(base.as_secs_f64() * (1.0 - 0.25 * fastrand::f64()))
+            .map_or(base, |jittered| jittered.min(base))
     }
 }
 
 /// The server's requested delay: `retry-after-ms` (milliseconds), else `Retry-After` in
 /// seconds or as an HTTP date.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(ms) =
-        header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
-        && ms.is_finite()
-        && ms >= 0.0
+    if let Some(delay) = header_str(headers, "retry-after-ms")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .and_then(|ms| seconds(ms / 1000.0))
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(delay);
     }
     let value = header_str(headers, "retry-after")?.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    if let Ok(number) = value.parse::<f64>() {
+        return seconds(number);
     }
     let at = parse_http_date(value)?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A delay in seconds as a server wrote it: negative and NaN values are no delay; values too
+/// large for a `Duration` (`1e300`, `inf`) saturate, so the policy still sees "too long" and
+/// gives up instead of retrying early.
+fn seconds(value: f64) -> Option<Duration> {
+    if value.is_nan() || value < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(value).unwrap_or(Duration::MAX))
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -164,7 +176,14 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
     let hour: u64 = clock.next()?.parse().ok()?;
     let minute: u64 = clock.next()?.parse().ok()?;
     let second: u64 = clock.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    // Four-digit years only (as IMF-fixdate has), which also keeps the arithmetic below far
+    // from overflowing on a hostile header.
+    if parts.next()? != "GMT"
+        || !(1..=9999).contains(&year)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
     {
         return None;
     }
@@ -222,6 +241,55 @@ mod tests {
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-1")]), now), None);
+    }
+
+    #[test]
+    fn hostile_retry_after_values_do_not_panic() {
+        let now = SystemTime::UNIX_EPOCH;
+        for value in ["1e300", "inf", "18446744073709551616"] {
+            for name in ["retry-after", "retry-after-ms"] {
+                let delay = retry_after(&headers(&[(name, value)]), now);
+                assert!(
+                    delay.is_some_and(|d| d > Duration::from_secs(1_000_000)),
+                    "{name}: {value}: {delay:?}"
+                );
+            }
+            // Too long to wait for: the call gives up instead of retrying early.
+            let huge = headers(&[("retry-after", value)]);
+            let outcome = Attempt::Status(StatusCode::TOO_MANY_REQUESTS, &huge);
+            assert_eq!(
+                RetryPolicy::default().decide(0, false, outcome),
+                Decision::GiveUp
+            );
+        }
+        for value in ["NaN", "-0.5", "-inf"] {
+            assert_eq!(retry_after(&headers(&[("retry-after", value)]), now), None);
+        }
+        for date in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov 0 08:49:37 GMT",
+        ] {
+            assert_eq!(retry_after(&headers(&[("retry-after", date)]), now), None);
+        }
+        // The largest accepted date is still a (long) delay, which the policy then refuses.
+        let far = retry_after(
+            &headers(&[("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")]),
+            now,
+        );
+        assert!(far.is_some_and(|d| d > Duration::from_secs(60)), "{far:?}");
+    }
+
+    #[test]
+    fn backoff_survives_extreme_bounds() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        for attempt in [0, 1, 31, u32::MAX] {
+            assert!(policy.backoff(attempt) <= Duration::MAX);
+        }
     }
 
     #[test]
