@@ -63,6 +63,51 @@ impl Config {
     }
 }
 
+/// One input after checking: the text its snippets are drawn from and what was found in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The name shown in diagnostics (`<stdin>` for standard input).
+    pub file: String,
+    /// The text, with invalid UTF-8 sequences replaced by U+FFFD.
+    pub text: String,
+    /// The findings, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a file's bytes. Bytes that are not UTF-8 give one `invalid-json` finding at the
+/// first invalid sequence. Fails only when the embedded schema is unusable.
+pub fn check_bytes(
+    file: &str,
+    bytes: Vec<u8>,
+    config: &Config,
+) -> Result<Report, schema::SchemaError> {
+    let (text, diagnostics) = match String::from_utf8(bytes) {
+        Ok(text) => {
+            let diagnostics = check_source(file, &text, config)?;
+            (text, diagnostics)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            // The lossy text has the same bytes up to the first invalid sequence, so `at`
+            // is a position in it too.
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let finding = Finding::new(
+                names::INVALID_JSON,
+                "",
+                "the file is not valid UTF-8",
+                "JSON text must be UTF-8: re-save the file with UTF-8 encoding",
+            );
+            let diagnostics = to_diagnostics(file, &text, vec![finding], &[(at, at)], config);
+            (text, diagnostics)
+        }
+    };
+    Ok(Report {
+        file: file.to_string(),
+        text,
+        diagnostics,
+    })
+}
+
 /// Checks one file's text. `file` is only copied into the diagnostics. Fails only when the
 /// embedded schema is unusable, which is a build defect, not a property of the input.
 pub fn check_source(

@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use dynroute_validator::cli::Format;
-use dynroute_validator::cli::Source;
 use dynroute_validator::cli::formats::render_string;
-use dynroute_validator::{Config, Diagnostic, RULES, check_source};
+use dynroute_validator::{Config, Diagnostic, RULES, Report, check_source};
 
 fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples")
@@ -119,9 +118,10 @@ fn output_formats_match_snapshots() {
     let text = std::fs::read_to_string(examples_dir().join("invalid/independent-errors.json"))
         .expect("example");
     let diagnostics = check(name, &text);
-    let sources = vec![Source {
-        name: name.to_string(),
+    let reports = [Report {
+        file: name.to_string(),
         text,
+        diagnostics,
     }];
     for (format, ext) in [
         (Format::Human, "human.txt"),
@@ -130,7 +130,7 @@ fn output_formats_match_snapshots() {
         (Format::Sarif, "sarif.json"),
         (Format::Github, "github.txt"),
     ] {
-        let rendered = render_string(format, &sources, &diagnostics).expect("renders");
+        let rendered = render_string(format, &reports).expect("renders");
         expectorate::assert_contents(format!("tests/snapshots/format.{ext}"), &rendered);
     }
 }

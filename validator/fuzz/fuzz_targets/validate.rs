@@ -3,12 +3,24 @@
 #![no_main]
 
 use dynroute_validator::cli::Format;
-use dynroute_validator::cli::Source;
 use dynroute_validator::cli::formats::render_string;
-use dynroute_validator::{Config, check_source};
+use dynroute_validator::{Config, check_bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    let Ok(report) = check_bytes("fuzz.json", data.to_vec(), &Config::default()) else {
+        return;
+    };
+    let reports = [report];
+    for format in [
+        Format::Human,
+        Format::Short,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+    ] {
+        let _ = render_string(format, &reports);
+    }
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -18,22 +30,6 @@ fuzz_target!(|data: &[u8]| {
         let ours = dynroute_validator::parse::parse(text).is_ok();
         let serde = serde_json::from_str::<serde_json::Value>(text).is_ok();
         assert_eq!(ours, serde, "parsers disagree on {text:?}");
-    }
-    let Ok(diagnostics) = check_source("fuzz.json", text, &Config::default()) else {
-        return;
-    };
-    let sources = [Source {
-        name: "fuzz.json".to_string(),
-        text: text.to_string(),
-    }];
-    for format in [
-        Format::Human,
-        Format::Short,
-        Format::Json,
-        Format::Sarif,
-        Format::Github,
-    ] {
-        let _ = render_string(format, &sources, &diagnostics);
     }
     if let Ok(parsed) = dynroute_validator::parse::parse(text)
         && let Ok(doc) = dynroute_validator::document::extract(&parsed.value)

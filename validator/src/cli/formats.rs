@@ -2,26 +2,23 @@
 
 use std::io::Write;
 
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::diagnostic::{
+    Diagnostic as CodespanReport, Label, Severity as ReportSeverity,
+};
+use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 use serde_json::{Value, json};
 
-use super::{Format, Source};
-use crate::{Diagnostic, Severity, rules};
+use super::Format;
+use crate::{Diagnostic, Report, Severity, rules};
 
 /// Renders to standard output (with colour for the human format when asked).
-pub fn render(
-    format: Format,
-    sources: &[Source],
-    diagnostics: &[Diagnostic],
-    colour: bool,
-) -> std::io::Result<()> {
+pub fn render(format: Format, reports: &[Report], colour: bool) -> std::io::Result<()> {
     if format == Format::Human && colour {
         let mut stream = termcolor::StandardStream::stdout(termcolor::ColorChoice::Always);
-        return human(sources, diagnostics, &mut stream);
+        return human(reports, &mut stream);
     }
-    let text = render_string(format, sources, diagnostics)?;
+    let text = render_string(format, reports)?;
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -33,65 +30,52 @@ pub fn render(
 }
 
 /// Renders without colour, as a string.
-pub fn render_string(
-    format: Format,
-    sources: &[Source],
-    diagnostics: &[Diagnostic],
-) -> std::io::Result<String> {
+pub fn render_string(format: Format, reports: &[Report]) -> std::io::Result<String> {
+    let diagnostics: Vec<&Diagnostic> = reports.iter().flat_map(|r| &r.diagnostics).collect();
     Ok(match format {
         Format::Human => {
             let mut buf = termcolor::NoColor::new(Vec::new());
-            human(sources, diagnostics, &mut buf)?;
+            human(reports, &mut buf)?;
             String::from_utf8_lossy(&buf.into_inner()).into_owned()
         }
-        Format::Short => short(diagnostics),
-        Format::Json => json_format(sources, diagnostics),
-        Format::Sarif => sarif(diagnostics),
-        Format::Github => github(diagnostics),
+        Format::Short => short(&diagnostics),
+        Format::Json => json_format(reports.len(), &diagnostics),
+        Format::Sarif => sarif(&diagnostics),
+        Format::Github => github(&diagnostics),
     })
 }
 
-fn human(
-    sources: &[Source],
-    diagnostics: &[Diagnostic],
-    out: &mut dyn termcolor::WriteColor,
-) -> std::io::Result<()> {
-    let mut files = SimpleFiles::new();
-    let ids: Vec<usize> = sources
-        .iter()
-        .map(|s| files.add(s.name.clone(), s.text.as_str()))
-        .collect();
+/// Snippets are drawn from each report's own text: two inputs may share a name (`-` given
+/// twice, or one file listed twice) and still differ.
+fn human(reports: &[Report], out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
     let config = term::Config::default();
-    for d in diagnostics {
-        let file = sources
-            .iter()
-            .position(|s| s.name == d.file)
-            .map(|i| ids[i]);
-        let severity = match d.severity {
-            Severity::Error => ReportSeverity::Error,
-            Severity::Warning => ReportSeverity::Warning,
-        };
-        let pointer = if d.pointer.is_empty() {
-            "(document root)".to_string()
-        } else {
-            d.pointer.clone()
-        };
-        let mut report = Report::new(severity)
-            .with_code(d.rule)
-            .with_message(&d.message)
-            .with_notes(vec![format!("help: {}", d.help)]);
-        if let Some(file) = file {
-            report = report.with_labels(vec![
-                Label::primary(file, d.byte_range()).with_message(pointer),
-            ]);
+    for report in reports {
+        let file = SimpleFile::new(report.file.as_str(), report.text.as_str());
+        for d in &report.diagnostics {
+            let severity = match d.severity {
+                Severity::Error => ReportSeverity::Error,
+                Severity::Warning => ReportSeverity::Warning,
+            };
+            let pointer = if d.pointer.is_empty() {
+                "(document root)".to_string()
+            } else {
+                d.pointer.clone()
+            };
+            let snippet = CodespanReport::new(severity)
+                .with_code(d.rule)
+                .with_message(&d.message)
+                .with_notes(vec![format!("help: {}", d.help)])
+                .with_labels(vec![
+                    Label::primary((), d.byte_range()).with_message(pointer),
+                ]);
+            term::emit_to_write_style(out, &config, &file, &snippet)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
         }
-        term::emit_to_write_style(out, &config, &files, &report)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
     }
     Ok(())
 }
 
-fn short(diagnostics: &[Diagnostic]) -> String {
+fn short(diagnostics: &[&Diagnostic]) -> String {
     diagnostics
         .iter()
         .map(|d| {
@@ -108,7 +92,7 @@ fn short(diagnostics: &[Diagnostic]) -> String {
         .collect()
 }
 
-fn json_format(sources: &[Source], diagnostics: &[Diagnostic]) -> String {
+fn json_format(files: usize, diagnostics: &[&Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -133,7 +117,7 @@ fn json_format(sources: &[Source], diagnostics: &[Diagnostic]) -> String {
     let doc = json!({
         "diagnostics": items,
         "summary": {
-            "files": sources.len(),
+            "files": files,
             "errors": errors,
             "warnings": diagnostics.len() - errors,
         }
@@ -161,7 +145,7 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 /// SARIF 2.1.0 with the properties GitHub code scanning requires.
-fn sarif(diagnostics: &[Diagnostic]) -> String {
+fn sarif(diagnostics: &[&Diagnostic]) -> String {
     let rules_json: Vec<Value> = rules::RULES
         .iter()
         .map(|r| {
@@ -240,8 +224,8 @@ fn uri(file: &str) -> String {
 
 /// Workflow commands. Errors come first: GitHub shows only 10 annotations of each kind per
 /// step, so warnings must not crowd errors out.
-fn github(diagnostics: &[Diagnostic]) -> String {
-    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+fn github(diagnostics: &[&Diagnostic]) -> String {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.to_vec();
     sorted.sort_by_key(|d| d.severity);
     sorted
         .iter()
@@ -276,4 +260,27 @@ fn escape_data(s: &str) -> String {
 
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, check_bytes};
+
+    fn report(text: &str) -> Report {
+        check_bytes("<stdin>", text.as_bytes().to_vec(), &Config::default())
+            .expect("embedded schema compiles")
+    }
+
+    #[test]
+    fn human_snippets_come_from_the_report_of_the_same_input() {
+        // `dynroute validate - -`: two inputs with one name; the second is empty.
+        let reports = [report("[1]"), report("")];
+        let text = render_string(Format::Human, &reports).expect("renders");
+        let (first, second) = text
+            .split_once("error[invalid-json]")
+            .expect("the empty input is reported");
+        assert!(first.contains("[1]"), "{text}");
+        assert!(!second.contains("[1]"), "{text}");
+    }
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::draw::{self, GraphFormat};
-use crate::{Config, Diagnostic, Severity, rules};
+use crate::{Config, Severity, rules};
 
 /// Exit status for a usage or I/O error.
 const USAGE_OR_IO: u8 = 2;
@@ -114,35 +114,19 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A file read for checking.
-pub struct Source {
-    /// The name shown in diagnostics.
-    pub name: String,
-    /// The text (invalid UTF-8 replaced; reported separately).
-    pub text: String,
-}
-
-/// Reads a file, or standard input for `-`. Invalid UTF-8 is not an I/O error: the text is
-/// returned lossily with the offset of the first bad byte, to be reported as invalid-json.
-fn read(path: &str) -> Result<(Source, Option<usize>), String> {
-    let (name, bytes) = if path == "-" {
+/// Reads a file, or standard input for `-`; returns the name shown in diagnostics and the
+/// bytes.
+fn read(path: &str) -> Result<(String, Vec<u8>), String> {
+    if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        ("<stdin>".to_string(), buf)
+        Ok(("<stdin>".to_string(), buf))
     } else {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        (path.to_string(), bytes)
-    };
-    let (text, bad) = match String::from_utf8(bytes) {
-        Ok(t) => (t, None),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
-        }
-    };
-    Ok((Source { name, text }, bad))
+        Ok((path.to_string(), bytes))
+    }
 }
 
 fn validate(args: ValidateArgs) -> ExitCode {
@@ -166,10 +150,9 @@ fn validate(args: ValidateArgs) -> ExitCode {
         args.files
     };
     let mut io_failed = false;
-    let mut sources = Vec::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut reports = Vec::new();
     for path in &files {
-        let (source, bad_utf8) = match read(path) {
+        let (name, bytes) = match read(path) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("dynroute: {e}");
@@ -177,38 +160,33 @@ fn validate(args: ValidateArgs) -> ExitCode {
                 continue;
             }
         };
-        let found = match bad_utf8 {
-            Some(at) => not_utf8(&source, at, &config),
-            None => match crate::check_source(&source.name, &source.text, &config) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("dynroute: {e}");
-                    return ExitCode::from(USAGE_OR_IO);
-                }
-            },
-        };
-        diagnostics.extend(found);
-        sources.push(source);
+        match crate::check_bytes(&name, bytes, &config) {
+            Ok(report) => reports.push(report),
+            Err(e) => {
+                eprintln!("dynroute: {e}");
+                return ExitCode::from(USAGE_OR_IO);
+            }
+        }
     }
     let colour = match args.color {
         Colour::Always => true,
         Colour::Never => false,
         Colour::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let rendered = formats::render(args.format, &sources, &diagnostics, colour);
-    if let Err(e) = rendered {
+    if let Err(e) = formats::render(args.format, &reports, colour) {
         eprintln!("dynroute: cannot write output: {e}");
         return ExitCode::from(USAGE_OR_IO);
     }
+    let diagnostics = reports.iter().flat_map(|r| &r.diagnostics);
     let errors = diagnostics
-        .iter()
+        .clone()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diagnostics.len() - errors;
-    if args.format == Format::Human && !diagnostics.is_empty() {
+    let warnings = diagnostics.count() - errors;
+    if args.format == Format::Human && errors + warnings > 0 {
         eprintln!(
             "dynroute: {errors} error(s), {warnings} warning(s) in {} file(s)",
-            sources.len()
+            reports.len()
         );
     }
     if io_failed {
@@ -218,27 +196,6 @@ fn validate(args: ValidateArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn not_utf8(source: &Source, at: usize, config: &Config) -> Vec<Diagnostic> {
-    let Some(severity) = config.severity(rules::names::INVALID_JSON) else {
-        return Vec::new();
-    };
-    let index = crate::source::LineIndex::new(&source.text);
-    // The lossy text has the same bytes up to the first invalid sequence.
-    let pos = index.position(&source.text, at);
-    vec![Diagnostic {
-        file: source.name.clone(),
-        rule: rules::names::INVALID_JSON,
-        severity,
-        message: "the file is not valid UTF-8".to_string(),
-        help: "JSON text must be UTF-8: re-save the file with UTF-8 encoding".to_string(),
-        pointer: String::new(),
-        line: pos.line,
-        column: pos.column,
-        end: None,
-        offset: pos.offset,
-    }]
 }
 
 fn explain(rule: Option<&str>) -> ExitCode {
@@ -273,24 +230,24 @@ fn explain(rule: Option<&str>) -> ExitCode {
 }
 
 fn graph(path: &str, kind: GraphKind) -> ExitCode {
-    let (source, bad_utf8) = match read(path) {
+    let (name, bytes) = match read(path) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("dynroute: {e}");
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    if bad_utf8.is_some() {
-        eprintln!("dynroute: {}: the file is not valid UTF-8", source.name);
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("dynroute: {name}: the file is not valid UTF-8");
         return ExitCode::from(1);
-    }
-    let parsed = match crate::parse::parse(&source.text) {
+    };
+    let parsed = match crate::parse::parse(&text) {
         Ok(p) => p,
         Err(e) => {
-            let pos = crate::source::LineIndex::new(&source.text).position(&source.text, e.start);
+            let pos = crate::source::LineIndex::new(&text).position(&text, e.start);
             eprintln!(
-                "{}:{}:{}: error[invalid-json]: {}",
-                source.name, pos.line, pos.column, e.message
+                "{name}:{}:{}: error[invalid-json]: {}",
+                pos.line, pos.column, e.message
             );
             return ExitCode::from(1);
         }
@@ -300,7 +257,7 @@ fn graph(path: &str, kind: GraphKind) -> ExitCode {
             elements: Some(e), ..
         }) => e,
         _ => {
-            eprintln!("dynroute: {}: no route elements found", source.name);
+            eprintln!("dynroute: {name}: no route elements found");
             return ExitCode::from(1);
         }
     };
