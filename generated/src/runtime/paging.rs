@@ -80,7 +80,25 @@ where
     .boxed()
 }
 
-/// The page size a caller asked for, as a count (`None` when unset or not a whole number).
+/// The page size a caller asked for, as a count (`None` when unset or not a whole positive
+/// number). A `number` parameter given 20.0 counts as 20.
 pub fn page_size<T: Serialize>(per_page: Option<&T>) -> Option<u64> {
-    serde_json::to_value(per_page?).ok()?.as_u64()
+    match serde_json::to_value(per_page?).ok()? {
+        Value::Number(number) => u64::try_from(super::path::whole_number(&number)?).ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_size;
+
+    #[test]
+    fn page_size_of_integers_and_whole_floats() {
+        assert_eq!(page_size(Some(&20i64)), Some(20));
+        assert_eq!(page_size(Some(&20.0f64)), Some(20));
+        assert_eq!(page_size(Some(&20.5f64)), None);
+        assert_eq!(page_size(Some(&-1i64)), None);
+        assert_eq!(page_size::<i64>(None), None);
+    }
 }

@@ -35,8 +35,9 @@ pub fn encode_path_param(
     Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
 }
 
-/// Renders a query parameter value: strings as they are, numbers and booleans as JSON writes
-/// them, anything else as JSON text.
+/// Renders a query parameter value: strings as they are, whole numbers without a fraction
+/// (`50`, also from an `f64` holding 50.0), other numbers and booleans as JSON writes them,
+/// anything else as JSON text.
 pub fn query_value<T: Serialize + ?Sized>(
     operation: &'static str,
     name: &'static str,
@@ -44,11 +45,26 @@ pub fn query_value<T: Serialize + ?Sized>(
 ) -> Result<String, Error> {
     match serde_json::to_value(value) {
         Ok(Value::String(text)) => Ok(text),
+        Ok(Value::Number(number)) => Ok(match whole_number(&number) {
+            Some(whole) => whole.to_string(),
+            None => number.to_string(),
+        }),
         Ok(other) => Ok(other.to_string()),
         Err(err) => Err(Error::new(ErrorKind::InvalidRequest, operation)
             .with_message(format!("query parameter `{name}` cannot be serialized"))
             .with_source(err)),
     }
+}
+
+/// The value of `number` as an integer when it has no fractional part and fits in an `i64`
+/// exactly (a `number` parameter given 50.0 means 50).
+pub(crate) fn whole_number(number: &serde_json::Number) -> Option<i64> {
+    if let Some(integer) = number.as_i64() {
+        return Some(integer);
+    }
+    let float = number.as_f64()?;
+    // 2^53: beyond it not every integer is an f64, so the conversion would not be exact.
+    (float.fract() == 0.0 && float.abs() <= 9_007_199_254_740_992.0).then_some(float as i64)
 }
 
 /// Serializes a request body to JSON once, so retries resend the same bytes.
@@ -94,5 +110,8 @@ mod tests {
         assert_eq!(query_value("list", "page", &3i64).unwrap(), "3");
         assert_eq!(query_value("list", "q", "a b").unwrap(), "a b");
         assert_eq!(query_value("list", "flag", &true).unwrap(), "true");
+        assert_eq!(query_value("list", "per_page", &50.0f64).unwrap(), "50");
+        assert_eq!(query_value("list", "ratio", &0.25f64).unwrap(), "0.25");
+        assert_eq!(query_value("list", "big", &1e300f64).unwrap(), "1e+300");
     }
 }
