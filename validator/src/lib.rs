@@ -160,10 +160,14 @@ fn findings(
             rules::suspicious::check_route_fields(schema, route, pointer, &mut out);
         }
     }
+    // Without an elements array there is no graph; the document schema has reported why.
     let Some((elements, pointer)) = &doc.elements else {
         return out;
     };
-    schema.check_elements(elements, pointer, &mut out);
+    let Some(items) = elements.as_array() else {
+        return out;
+    };
+    schema.check_elements(items, pointer, &mut out);
     let route = route::Route::new(elements, pointer);
     rules::graph::check(&route, &mut out);
     rules::percentage::check(&route, &mut out);

@@ -157,6 +157,15 @@ fn foreign_whitespace(text: &str) -> Result<(), SyntaxError> {
         match c {
             '"' => in_string = true,
             ' ' | '\t' | '\n' | '\r' => {}
+            '\u{feff}' if i == 0 => {
+                return Err(SyntaxError {
+                    start: 0,
+                    end: c.len_utf8(),
+                    message: "the file starts with a byte order mark (U+FEFF), which JSON \
+                              text must not have: save it as UTF-8 without BOM"
+                        .to_string(),
+                });
+            }
             c if c.is_control() || !c.is_ascii() => {
                 return Err(SyntaxError {
                     start: i,

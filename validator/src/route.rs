@@ -113,6 +113,15 @@ impl<'v> Route<'v> {
         }
     }
 
+    /// Whether element `i` shares its id with an earlier element, which then owns every
+    /// reference to that id.
+    pub fn is_duplicate(&self, i: usize) -> bool {
+        self.elements[i]
+            .id
+            .and_then(|id| self.by_id.get(id))
+            .is_some_and(|&first| first != i)
+    }
+
     /// Indexes of the start elements.
     pub fn starts(&self) -> Vec<usize> {
         (0..self.elements.len())

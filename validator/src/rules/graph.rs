@@ -117,14 +117,21 @@ fn unreachable(route: &Route<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
         }
     }
     for (i, reached) in seen.iter().enumerate() {
-        // Extra start elements are entry points, reported by single-start.
-        if !reached && route.elements[i].kind != Some("start") {
+        let element = &route.elements[i];
+        // Values that are not objects are reported by `schema`, and an element with a
+        // duplicated id is unreachable because of it, as `duplicate-id` says. Extra start
+        // elements are entry points, reported by `single-start`.
+        if !reached
+            && element.value.is_object()
+            && !route.is_duplicate(i)
+            && element.kind != Some("start")
+        {
             out.push(Finding::new(
                 names::UNREACHABLE,
                 route.id_pointer(i),
                 format!(
                     "{} cannot be reached from the start element",
-                    route.elements[i].name(i)
+                    element.name(i)
                 ),
                 "no path of outputs from the start leads here: connect it or delete it",
             ));
@@ -253,7 +260,7 @@ fn dead_end(route: &Route<'_>, reachable: &[bool], out: &mut Vec<Finding>) {
                      write \"outputs\": {}",
                 ));
             }
-        } else if !reaches_end[i] && reachable[i] {
+        } else if !reaches_end[i] && reachable[i] && element.value.is_object() {
             out.push(Finding::new(
                 names::DEAD_END,
                 route.id_pointer(i),
