@@ -175,9 +175,19 @@ fn sarif_has_the_fields_code_scanning_requires() {
             );
         }
     }
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for r in results {
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("uri");
+        assert!(
+            uri.starts_with("file:///") && uri.ends_with("/spec/examples/invalid/schema.json"),
+            "an absolute path is a file URI: {uri}"
+        );
         assert!(r.pointer("/message/text").is_some());
         assert!(
             r.pointer("/partialFingerprints/primaryLocationLineHash")
@@ -188,6 +198,19 @@ fn sarif_has_the_fields_code_scanning_requires() {
             assert!(region[k].as_u64().is_some_and(|v| v >= 1), "{k}");
         }
     }
+}
+
+#[test]
+fn sarif_uris_of_relative_paths_stay_relative() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dynroute"))
+        .args(["validate", "--format", "sarif", "invalid/schema.json"])
+        .current_dir(example(""))
+        .output()
+        .expect("dynroute runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif output");
+    let uri = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    assert_eq!(uri, "invalid/schema.json");
 }
 
 #[test]

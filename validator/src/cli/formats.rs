@@ -206,10 +206,28 @@ fn sarif(diagnostics: &[&Diagnostic]) -> String {
     format!("{doc:#}\n")
 }
 
-/// Relative URIs with forward slashes, as code scanning expects.
+/// The artifact URI of a file name. Relative names stay relative (code scanning resolves
+/// them against the repository root), with forward slashes; absolute names become `file://`
+/// URIs, which the upload action makes relative to the checkout. A bare absolute path would
+/// read as relative to the repository root.
 fn uri(file: &str) -> String {
     let path = file.replace('\\', "/");
     let path = path.strip_prefix("./").unwrap_or(&path);
+    match path.as_bytes() {
+        [b'/', ..] => format!("file://{}", percent_encode(path)),
+        [drive, b':', b'/', ..] if drive.is_ascii_alphabetic() => {
+            format!(
+                "file:///{}:{}",
+                char::from(*drive),
+                percent_encode(&path[2..])
+            )
+        }
+        _ => percent_encode(path),
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (RFC 3986).
+fn percent_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
@@ -270,6 +288,22 @@ mod tests {
     fn report(text: &str) -> Report {
         check_bytes("<stdin>", text.as_bytes().to_vec(), &Config::default())
             .expect("embedded schema compiles")
+    }
+
+    #[test]
+    fn sarif_uris_are_relative_or_file_uris() {
+        assert_eq!(uri("routes/a b.json"), "routes/a%20b.json");
+        assert_eq!(uri("./routes/x.json"), "routes/x.json");
+        assert_eq!(uri("routes\\win.json"), "routes/win.json");
+        assert_eq!(uri("a:b.json"), "a%3Ab.json");
+        assert_eq!(uri("/home/u/r.json"), "file:///home/u/r.json");
+        assert_eq!(uri("C:\\r\\é.json"), "file:///C:/r/%C3%A9.json");
+    }
+
+    #[test]
+    fn github_properties_and_data_are_escaped_as_the_actions_toolkit_does() {
+        assert_eq!(escape_data("50% a\r\nb, c: d"), "50%25 a%0D%0Ab, c: d");
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
     }
 
     #[test]
