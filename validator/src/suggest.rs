@@ -4,16 +4,25 @@
 /// (distance at most a third of the word's length, rounded up), or a candidate
 /// that `word` starts with (`rate_limit` -> `rate`).
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = word.chars().count().div_ceil(3).max(1);
+    let len = word.chars().count();
+    let limit = len.div_ceil(3).max(1);
     // Ranked by distance, then real edits before prefix matches, then the candidate itself,
     // so the answer does not depend on the order candidates come in (a hash map's, say).
     let mut best: Option<(usize, bool, &str)> = None;
     for c in candidates {
-        let edit = distance(word, c);
-        let (d, prefix) = if word.len() > c.len() && word.starts_with(c) && edit > 1 {
-            (1, true)
+        let c_len = c.chars().count();
+        let (d, prefix) = if word.len() > c.len() && word.starts_with(c) {
+            // The distance to a prefix is the number of characters cut off.
+            match len - c_len {
+                cut @ 0..=1 => (cut, false),
+                _ => (1, true),
+            }
+        } else if len.abs_diff(c_len) > limit {
+            // The distance is at least the difference in length: too far, and not worth
+            // the quadratic computation.
+            continue;
         } else {
-            (edit, false)
+            (distance(word, c), false)
         };
         if d <= limit && best.is_none_or(|b| (d, prefix, c) < b) {
             best = Some((d, prefix, c));
@@ -22,7 +31,7 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     best.map(|(_, _, c)| c)
 }
 
-/// Levenshtein distance over characters, two rows of memory.
+/// Levenshtein distance over characters, two rows of memory; O(|a| * |b|) time.
 pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -48,6 +57,8 @@ mod tests {
         assert_eq!(closest("rate_limit", tags), Some("rate"));
         assert_eq!(closest("modle", tags), Some("model"));
         assert_eq!(closest("banana", tags), None);
+        assert_eq!(closest("rate", ["rate_limit", "rates"]), Some("rates"));
+        assert_eq!(closest(&"x".repeat(10_000), tags), None);
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(
             closest("gpt-4o-mni", ["gpt-4o", "gpt-4o-mini"]),

@@ -50,3 +50,31 @@ fn a_200k_element_loop_is_reported_once_with_its_path() {
     );
     assert_eq!(cycles[0].line, N);
 }
+
+#[test]
+fn suggestions_for_many_dangling_references_are_bounded() {
+    // 5,000 end elements whose outputs all name a missing, similar id: suggesting for every
+    // one would compare 5,000 references with 5,000 ids.
+    let n = 5_000;
+    let mut s = String::from(
+        "[{\"id\":\"s\",\"type\":\"start\",\"outputs\":{\"next\":{\"elementId\":\"e0\"}}}",
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            ",{{\"id\":\"e{i}\",\"type\":\"end\",\"outputs\":{{\"x\":{{\"elementId\":\"q{i}\"}}}}}}"
+        ));
+    }
+    s.push(']');
+    let diagnostics = check_source("many.json", &s, &Config::default()).expect("schema");
+    let dangling: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.rule == "dangling-reference")
+        .collect();
+    assert_eq!(dangling.len(), n);
+    assert!(
+        dangling[0].help.starts_with("did you mean `e0`?"),
+        "{}",
+        dangling[0].help
+    );
+    assert!(!dangling[n - 1].help.contains("did you mean"));
+}

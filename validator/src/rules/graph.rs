@@ -9,6 +9,10 @@ use crate::route::Route;
 use crate::rules::names;
 use crate::suggest;
 
+/// Character comparisons that "did you mean" suggestions for dangling references may cost
+/// on one route (a fraction of a second).
+const SUGGESTION_BUDGET: usize = 50_000_000;
+
 /// How many elements a cycle message lists before eliding the middle.
 const CYCLE_PATH_LIMIT: usize = 12;
 
@@ -69,17 +73,24 @@ fn duplicate_id(route: &Route<'_>, out: &mut Vec<Finding>) {
 }
 
 fn dangling_reference(route: &Route<'_>, out: &mut Vec<Finding>) {
-    // Suggestions compare against every id; skip them on huge routes with many dangling
-    // references, where they would turn the check quadratic.
-    let suggest = route.by_id.len() <= 5_000;
+    // A suggestion compares the reference with every id, character by character. Many
+    // dangling references on a large route would make that quadratic, so suggestions stop
+    // (in document order) once this bound on the comparisons is spent.
+    let id_chars: usize = route.by_id.keys().map(|id| id.chars().count()).sum();
+    let mut budget = SUGGESTION_BUDGET;
     for (i, element) in route.elements.iter().enumerate() {
         for edge in &element.edges {
             if route.by_id.contains_key(edge.target) {
                 continue;
             }
-            let hint = suggest
-                .then(|| suggest::closest(edge.target, route.by_id.keys().copied()))
-                .flatten()
+            let cost = edge.target.chars().count().saturating_mul(id_chars);
+            let suggestion = if cost <= budget {
+                budget -= cost;
+                suggest::closest(edge.target, route.by_id.keys().copied())
+            } else {
+                None
+            };
+            let hint = suggestion
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             out.push(Finding::new(
