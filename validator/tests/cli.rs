@@ -59,6 +59,23 @@ fn exit_codes_clean_errors_and_io() {
     let missing = dynroute(&["validate", "/nonexistent/route.json"], None);
     assert_eq!(code(&missing), 2);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/route.json"));
+    let dir = example("valid");
+    let directory = dynroute(&["validate", dir.to_str().expect("utf-8")], None);
+    assert_eq!(code(&directory), 2);
+    assert!(String::from_utf8_lossy(&directory.stderr).contains("cannot read"));
+    // A missing file does not stop the others from being checked.
+    let both = dynroute(
+        &[
+            "validate",
+            "--format",
+            "short",
+            "/nonexistent/route.json",
+            invalid.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(code(&both), 2);
+    assert!(stdout(&both).contains("error[cycle]"));
     assert_eq!(code(&dynroute(&["validate", "--format", "xml"], None)), 2);
     assert_eq!(code(&dynroute(&["frobnicate"], None)), 2);
 }
@@ -78,6 +95,16 @@ fn reads_stdin_without_files_or_with_dash() {
             stdout(&out)
         );
     }
+}
+
+#[test]
+fn empty_standard_input_is_invalid_json() {
+    let out = dynroute(&["validate", "--format", "short"], Some(""));
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stdout(&out),
+        "<stdin>:1:1: error[invalid-json]: the file holds no JSON value\n"
+    );
 }
 
 #[test]
