@@ -275,3 +275,42 @@ fn graph_draws_labelled_nodes_and_edges() {
     let broken = dynroute(&["graph", "-"], Some("{"));
     assert_eq!(code(&broken), 1);
 }
+
+#[test]
+fn a_closed_output_pipe_is_not_an_error() {
+    use std::io::Read;
+    // Far more output than a pipe buffers, so the writer meets the closed pipe.
+    let elements: Vec<String> = (0..500)
+        .map(|i| format!(r#"{{"id": "s{i}", "type": "start", "outputs": {{"next": {{"elementId": "x{i}"}}}}}}"#))
+        .collect();
+    let text = format!("[\n{}\n]", elements.join(",\n"));
+    for color in ["always", "never"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dynroute"))
+            .args(["validate", "--color", color, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("dynroute runs");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin
+            .write_all(text.as_bytes())
+            .expect("stdin accepts input");
+        drop(stdin);
+        let mut first = [0u8; 64];
+        child
+            .stdout
+            .take()
+            .expect("stdout is piped")
+            .read_exact(&mut first)
+            .expect("some output");
+        // stdout is dropped (closed) here, long before the output ends.
+        let out = child.wait_with_output().expect("dynroute finishes");
+        assert_eq!(
+            code(&out),
+            1,
+            "--color {color}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

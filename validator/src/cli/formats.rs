@@ -13,17 +13,19 @@ use super::Format;
 use crate::{Diagnostic, Report, Severity, rules};
 
 /// Renders to standard output (with colour for the human format when asked).
+/// A closed pipe (`dynroute validate ... | head`) is not an error.
 pub fn render(format: Format, reports: &[Report], colour: bool) -> std::io::Result<()> {
-    if format == Format::Human && colour {
+    let written = if format == Format::Human && colour {
         let mut stream = termcolor::StandardStream::stdout(termcolor::ColorChoice::Always);
-        return human(reports, &mut stream);
-    }
-    let text = render_string(format, reports)?;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+        human(reports, &mut stream).and_then(|()| stream.flush())
+    } else {
+        let text = render_string(format, reports)?;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
@@ -68,8 +70,10 @@ fn human(reports: &[Report], out: &mut dyn termcolor::WriteColor) -> std::io::Re
                 .with_labels(vec![
                     Label::primary((), d.byte_range()).with_message(pointer),
                 ]);
-            term::emit_to_write_style(out, &config, &file, &snippet)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            term::emit_to_write_style(out, &config, &file, &snippet).map_err(|e| match e {
+                codespan_reporting::files::Error::Io(e) => e,
+                other => std::io::Error::other(other.to_string()),
+            })?;
         }
     }
     Ok(())
