@@ -152,8 +152,8 @@ fn unreachable(route: &Route<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
 }
 
 /// Iterative three-colour DFS from each element in document order; each back edge is one
-/// loop. Starting from the smallest position and following outputs in document order makes
-/// the reported path deterministic.
+/// loop. Roots and outputs are taken in document order, so the loops found, and the
+/// messages, do not depend on anything but the document.
 fn cycle(route: &Route<'_>, out: &mut Vec<Finding>) {
     const WHITE: u8 = 0;
     const GREY: u8 = 1;
@@ -188,7 +188,7 @@ fn cycle(route: &Route<'_>, out: &mut Vec<Finding>) {
                 GREY => {
                     let path: Vec<usize> =
                         stack[stack_pos[succ]..].iter().map(|&(e, _)| e).collect();
-                    out.push(cycle_finding(route, &path, node, next));
+                    out.extend(cycle_finding(route, &path));
                 }
                 _ => {}
             }
@@ -196,40 +196,42 @@ fn cycle(route: &Route<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn cycle_finding(route: &Route<'_>, path: &[usize], last: usize, edge_index: usize) -> Finding {
-    let names: Vec<String> = path.iter().map(|&i| route.elements[i].name(i)).collect();
-    let shown = if names.len() > CYCLE_PATH_LIMIT {
-        let head = &names[..CYCLE_PATH_LIMIT / 2];
-        let tail = &names[names.len() - CYCLE_PATH_LIMIT / 2..];
+/// The finding for one loop. `path` lists its elements in traversal order, each with an
+/// output to the next and the last one back to the first. The message starts the loop at
+/// its element that comes first in the file, whichever element the traversal entered it
+/// by, and the pointer is the output that closes the loop as shown.
+fn cycle_finding(route: &Route<'_>, path: &[usize]) -> Option<Finding> {
+    let start = (0..path.len()).min_by_key(|&k| path[k])?;
+    let ring: Vec<usize> = path[start..]
+        .iter()
+        .chain(&path[..start])
+        .copied()
+        .collect();
+    let (&first, &last) = (ring.first()?, ring.last()?);
+    let elements: Vec<String> = ring.iter().map(|&i| route.elements[i].name(i)).collect();
+    let shown = if elements.len() > CYCLE_PATH_LIMIT {
+        let head = &elements[..CYCLE_PATH_LIMIT / 2];
+        let tail = &elements[elements.len() - CYCLE_PATH_LIMIT / 2..];
         format!(
             "{} -> ... ({} more) -> {}",
             head.join(" -> "),
-            names.len() - CYCLE_PATH_LIMIT,
+            elements.len() - CYCLE_PATH_LIMIT,
             tail.join(" -> ")
         )
     } else {
-        names.join(" -> ")
+        elements.join(" -> ")
     };
-    let first = names.first().cloned().unwrap_or_default();
-    // The closing edge is the `edge_index`-th resolved successor of `last`; find its output.
-    let label = resolved_edge_label(route, last, edge_index);
-    Finding::new(
-        names::CYCLE,
-        route.edge_pointer(last, label),
-        format!("loop: {shown} -> {first}"),
-        "a request following these outputs would never leave the loop: point one of them \
-         at an element outside it (e.g. an end element)",
-    )
-}
-
-/// The label of the `k`-th output of element `i` that resolves to an element.
-fn resolved_edge_label<'v>(route: &Route<'v>, i: usize, k: usize) -> &'v str {
-    route.elements[i]
+    let closing = route.elements[last]
         .edges
         .iter()
-        .filter(|e| route.by_id.contains_key(e.target))
-        .nth(k)
-        .map_or("", |e| e.label)
+        .find(|e| route.by_id.get(e.target) == Some(&first))?;
+    Some(Finding::new(
+        names::CYCLE,
+        route.edge_pointer(last, closing.label),
+        format!("loop: {shown} -> {}", route.elements[first].name(first)),
+        "a request following these outputs would never leave the loop: point one of them \
+         at an element outside it (e.g. an end element)",
+    ))
 }
 
 /// Reports elements from which no end element can be reached (reverse BFS from every end)
@@ -280,5 +282,61 @@ fn dead_end(route: &Route<'_>, reachable: &[bool], out: &mut Vec<Finding>) {
                  its outputs lead to an end element",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn model(id: &str, success: &str, fallback: &str) -> Value {
+        json!({"id": id, "type": "model", "outputs": {
+            "success": {"elementId": success}, "fallback": {"elementId": fallback}}})
+    }
+
+    fn cycles(elements: &Value) -> Vec<(String, String)> {
+        let route = Route::new(elements, "/elements");
+        let mut out = Vec::new();
+        check(&route, &mut out);
+        out.into_iter()
+            .filter(|f| f.rule == names::CYCLE)
+            .map(|f| (f.message, f.pointer))
+            .collect()
+    }
+
+    #[test]
+    fn a_loop_is_shown_from_its_first_element_in_the_file() {
+        // The traversal enters the loop at `b` (element 2), but `a` (element 1) comes first.
+        let elements = json!([
+            {"id": "s", "type": "start", "outputs": {"next": {"elementId": "b"}}},
+            model("a", "b", "end"),
+            model("b", "end", "a"),
+            {"id": "end", "type": "end", "outputs": {}},
+        ]);
+        assert_eq!(
+            cycles(&elements),
+            [(
+                "loop: `a` -> `b` -> `a`".to_string(),
+                "/elements/2/outputs/fallback/elementId".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_self_loop_points_at_its_own_output() {
+        let elements = json!([
+            {"id": "s", "type": "start", "outputs": {"next": {"elementId": "m"}}},
+            model("m", "end", "m"),
+            {"id": "end", "type": "end", "outputs": {}},
+        ]);
+        assert_eq!(
+            cycles(&elements),
+            [(
+                "loop: `m` -> `m`".to_string(),
+                "/elements/1/outputs/fallback/elementId".to_string()
+            )]
+        );
     }
 }
