@@ -108,31 +108,3 @@ impl Finding {
         self
     }
 }
-
-/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
-pub fn push_token(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    push_token_in_place(&mut out, token);
-    out
-}
-
-/// Appends one escaped reference token to `pointer` in place.
-pub fn push_token_in_place(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
-/// Splits a JSON pointer into unescaped reference tokens.
-pub fn split_pointer(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-}

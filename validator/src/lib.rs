@@ -22,6 +22,7 @@ pub mod document;
 pub mod draw;
 pub mod locate;
 pub mod parse;
+pub mod pointer;
 pub mod route;
 pub mod rules;
 pub mod schema;

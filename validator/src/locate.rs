@@ -2,8 +2,8 @@
 
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 
-use crate::diagnostic::split_pointer;
 use crate::parse::prop_name;
+use crate::pointer::split_pointer;
 
 /// Where a pointer lands in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

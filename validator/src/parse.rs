@@ -10,7 +10,8 @@ use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{CollectOptions, ParseOptions};
 use serde_json::{Map, Number, Value};
 
-use crate::diagnostic::{Finding, push_token_in_place};
+use crate::diagnostic::Finding;
+use crate::pointer::push_token_in_place;
 use crate::rules::names;
 
 /// A parsed file: its AST (for positions) and its value (for the checks).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::diagnostic::push_token;
+use crate::pointer::push_token;
 
 /// One output of an element.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 use jsonschema::{ValidationError, Validator};
 use serde_json::{Value, json};
 
-use crate::diagnostic::{Finding, push_token};
+use crate::diagnostic::Finding;
+use crate::pointer::push_token;
 use crate::rules::names;
 
 /// The embedded schema text.

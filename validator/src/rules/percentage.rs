@@ -8,7 +8,8 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::{Finding, push_token};
+use crate::diagnostic::Finding;
+use crate::pointer::push_token;
 use crate::route::Route;
 use crate::rules::names;
 

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::diagnostic::{Finding, push_token};
+use crate::diagnostic::Finding;
+use crate::pointer::push_token;
 use crate::route::Route;
 use crate::rules::names;
 use crate::schema::RouteSchema;
