@@ -31,7 +31,8 @@ use quote::{format_ident, quote};
 pub fn emit(ir: &ClientIr, space: &TypeSpace) -> TokenStream {
     let base_url = ir.default_base_url.as_ref().map(|url| {
         let const_doc = doc::doc_attrs(&format!(
-            "The base URL of the API: the first server of the description, `{url}`."
+            "The base URL of the API: the first server of the description, {}.",
+            doc::code(url)
         ));
         quote! {
             #const_doc
@@ -97,12 +98,14 @@ fn method_doc(op: &Operation, extra: Option<&str>) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(&format!(
-        "`{} {}` (operation `{}`).",
-        op.http_method, op.path, op.operation_id
+        "{} (operation {}).",
+        doc::code(&format!("{} {}", op.http_method, op.path)),
+        doc::code(&op.operation_id)
     ));
     if let Some(property) = &op.unwrap {
         text.push_str(&format!(
-            " Returns the `{property}` property of the response body."
+            " Returns the {} property of the response body.",
+            doc::code(property)
         ));
     }
     if let Some(extra) = extra {
@@ -283,9 +286,10 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let extra = format!(
-        "Walks every page (starting at 1) and yields the items of `{}` one by one; `{}` is \
+        "Walks every page (starting at 1) and yields the items of {} one by one; {} is \
          driven by the stream. The walk ends after an empty or short page.",
-        paging.items, op.query_params[paging.page_param].name
+        doc::code(&paging.items),
+        doc::code(&op.query_params[paging.page_param].name)
     );
     let docs = method_doc(op, Some(&extra));
     let args = params_sig(op, space, &lifetime, Some(paging.page_param));

@@ -11,7 +11,7 @@
 //! - every path is fully qualified, so a schema named `String` or `Option` cannot
 //!   shadow the standard types.
 
-use crate::doc::doc_attrs;
+use crate::doc::{code, doc_attrs};
 use crate::types::{Field, StructDef, TypeEntry, TypeId, TypeKind, TypeRef, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -44,7 +44,8 @@ fn emit_type(
             doc_text.push_str("\n\n");
         }
         doc_text.push_str(&format!(
-            "The `{tag}` property is not a field: it is written and read by the enum that holds this type."
+            "The {} property is not a field: it is written and read by the enum that holds this type.",
+            code(tag)
         ));
     }
     let doc = doc_attrs(&doc_text);
@@ -106,7 +107,8 @@ fn emit_type(
                     TypeRef::Named(v.ty).tokens(space),
                     boxed.contains(&(id, v.ty)),
                 );
-                let variant_doc = doc_attrs(&format!("`{tag}: \"{wire}\"`"));
+                let wire_json = serde_json::Value::String(wire.clone());
+                let variant_doc = doc_attrs(&code(&format!("{tag}: {wire_json}")));
                 quote! {
                     #variant_doc
                     #[serde(rename = #wire)]
@@ -167,7 +169,10 @@ fn emit_field(
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&format!("Default when absent: `{default}`."));
+        text.push_str(&format!(
+            "Default when absent: {}.",
+            code(&default.to_string())
+        ));
     }
     let doc = doc_attrs(&text);
     let rename = (field.ident != field.wire).then(|| {

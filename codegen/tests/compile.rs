@@ -1,31 +1,65 @@
-//! Every snapshot must compile, under `#![deny(warnings)]`, as the `models` module of
-//! a crate (as typify does with trybuild over its snapshots).
+//! Every snapshot, as the `models` module of a crate of its own, passes
+//! `cargo clippy -- -D warnings` (so it compiles, without warnings) and `cargo doc` with
+//! `-D warnings` (so no description can break the documentation). The crates are members
+//! of one temporary workspace, so one cargo run checks them all.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 
 #[test]
-fn snapshots_compile_without_warnings() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = manifest.join("../target/codegen-compile-tests");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let cases = trybuild::TestCases::new();
+fn snapshots_pass_clippy_and_rustdoc_without_warnings() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut snapshots: Vec<PathBuf> = std::fs::read_dir(manifest.join("tests/snapshots"))
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     snapshots.sort();
     assert!(snapshots.len() >= 10, "snapshots missing");
-    for snapshot in snapshots {
+
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut members = Vec::new();
+    for snapshot in &snapshots {
         let stem = snapshot
             .file_stem()
             .and_then(|s| s.to_str())
-            .unwrap_or("snapshot");
-        let wrapper = dir.join(format!("{stem}.rs"));
-        // Unused public items of a binary are dead code; everything else is denied.
-        let text = format!(
-            "#![deny(warnings)]\n#![allow(dead_code)]\nmod models {{\n    include!({:?});\n}}\nfn main() {{}}\n",
-            snapshot.display().to_string()
-        );
-        std::fs::write(&wrapper, text).unwrap_or_else(|e| panic!("{}: {e}", wrapper.display()));
-        cases.pass(&wrapper);
+            .unwrap_or("snapshot")
+            .to_string();
+        let models = std::fs::read_to_string(snapshot)
+            .unwrap_or_else(|e| panic!("{}: {e}", snapshot.display()));
+        let package = format!("snapshot-{}", stem.replace('_', "-"));
+        files.push((
+            format!("{stem}/Cargo.toml"),
+            format!(
+                "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+                 publish = false\n\n[dependencies]\n\
+                 serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+            ),
+        ));
+        files.push((
+            format!("{stem}/src/lib.rs"),
+            format!("//! The `{stem}` snapshot.\n#![deny(warnings)]\npub mod models;\n"),
+        ));
+        files.push((format!("{stem}/src/models.rs"), models));
+        members.push(format!("{stem:?}"));
     }
+    files.push((
+        "Cargo.toml".to_string(),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    ));
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    support::write_tree(
+        dir.path(),
+        files
+            .iter()
+            .map(|(path, text)| (path.clone(), text.as_str())),
+    );
+    support::cargo(
+        dir.path(),
+        &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"],
+    );
+    support::cargo(dir.path(), &["doc", "--quiet", "--workspace", "--no-deps"]);
 }

@@ -127,6 +127,13 @@ fn descriptions_cannot_break_the_build() {
     assert!(!text.contains("```rust"));
     assert!(text.contains("<https://example.com/y>"));
     assert!(text.contains("&lt;html&gt;"));
+    // An unclosed backtick is escaped, so what follows it is escaped too.
+    assert!(text.contains("An unclosed \\`backtick before &lt;b&gt; and \\[link\\]"));
+    assert!(text.contains("then \\` alone &lt;x&gt;"));
+    assert!(text.contains("Default when absent: ``\"a`b <c>\"``."));
+    // Characters rustc or clippy refuse in doc comments never reach them.
+    assert!(!text.contains(['\r', '\t', '\u{0}', '\u{202e}']));
+    assert!(text.contains("NUL \\u{0000} and a bidi override \\u{202e} here"));
 }
 
 #[test]

@@ -11,3 +11,15 @@ pub struct Documented {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
 }
+
+/// An unclosed \`backtick before &lt;b&gt; and \[link\]
+/// Windows line
+/// old Mac line    tab, NUL \u{0000} and a bidi override \u{202e} here
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Hostile {
+    /// ``double ` tick`` then \` alone &lt;x&gt;
+    ///
+    /// Default when absent: ``"a`b <c>"``.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub quoted: ::std::option::Option<::std::string::String>,
+}
