@@ -1,28 +1,14 @@
-//! `generate --spec FILE --out DIR` on Cloudflare's official description: the crate
-//! builds, passes clippy with `-D warnings`, documents without warnings, and its element
-//! union (repeated eleven times inline in that description) is one enum of six variants.
+//! `generate --spec FILE --out DIR` on Cloudflare's official description: the complete
+//! crate (models, client, runtime copy) compiles and passes clippy with `-D warnings`,
+//! documents without warnings, and its element union (repeated eleven times inline in that
+//! description) is one enum of six variants.
+
+mod support;
 
 use dynroute_codegen::{Settings, generate, krate};
 use std::path::Path;
-use std::process::Command;
 
 const OFFICIAL: &str = "../../shared/reference/cloudflare-dynamic-routing.openapi.json";
-
-fn cargo(dir: &Path, target: &Path, args: &[&str]) {
-    let status = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS")
-        .status()
-        .unwrap_or_else(|e| panic!("cargo {args:?}: {e}"));
-    assert!(
-        status.success(),
-        "cargo {args:?} failed in {}",
-        dir.display()
-    );
-}
 
 #[test]
 fn official_description_gives_a_building_crate_with_one_element_enum() {
@@ -64,24 +50,16 @@ fn official_description_gives_a_building_crate_with_one_element_enum() {
     );
     assert_eq!(models.matches("#[serde(tag = \"type\")]").count(), 1);
 
-    // The models alone: usable without the HTTP client.
-    let mut models_only = output.clone();
-    models_only.src.retain(|file, _| file == "models.rs");
+    // The complete crate as `--out` writes it: models, client and the runtime copy.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    for (path, text) in krate::files("cloudflare-dynamic-routing", "official.json", &models_only) {
-        let path = dir.path().join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    }
-    // A shared target dir keeps reruns cheap.
-    let target = manifest.join("../target/standalone");
-    cargo(dir.path(), &target, &["build", "--quiet"]);
-    cargo(
+    let files = krate::files("cloudflare-dynamic-routing", "official.json", &output);
+    assert!(files.contains_key("src/operations.rs") && files.contains_key("src/runtime/mod.rs"));
+    support::write_tree(
         dir.path(),
-        &target,
-        &["clippy", "--quiet", "--", "-D", "warnings"],
+        files
+            .iter()
+            .map(|(path, text)| (path.clone(), text.as_str())),
     );
-    cargo(dir.path(), &target, &["doc", "--quiet", "--no-deps"]);
+    support::cargo(dir.path(), &["clippy", "--quiet", "--", "-D", "warnings"]);
+    support::cargo(dir.path(), &["doc", "--quiet", "--no-deps"]);
 }
