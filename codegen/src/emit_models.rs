@@ -141,6 +141,15 @@ fn emit_type(
                 }
             }
         }
+        TypeKind::Newtype(ty) => {
+            let ty = field_type(space, ty, |to| boxed.contains(&(id, to)));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
         TypeKind::Alias(ty) => {
             let ty = ty.tokens(space);
             quote! {

@@ -8,9 +8,9 @@
 //!    from their context (`{Parent}{Property}`, array items after the singular of the
 //!    property: `elements` -> `Element`) and deduplicated by structure, so the same inline
 //!    schema repeated eleven times becomes one type;
-//! 3. [`TypeSpace::finalize`] removes discriminator properties from the variant structs
-//!    of internally tagged enums (serde writes the tag itself) and drops types nothing
-//!    refers to;
+//! 3. [`TypeSpace::finalize`] turns aliases that refer to themselves into newtypes,
+//!    removes discriminator properties from the variant structs of internally tagged
+//!    enums (serde writes the tag itself) and drops types nothing refers to;
 //! 4. emitters read the entries; cycles are boxed at emission time ([`TypeSpace::boxed_edges`]).
 
 use crate::error::Error;
@@ -136,6 +136,9 @@ pub enum TypeKind {
     Untagged(Vec<UntaggedVariant>),
     /// A named alias for another type (a component that is an array, a string, ...).
     Alias(TypeRef),
+    /// A `#[serde(transparent)]` newtype around another type: an alias that refers to
+    /// itself (`Tree = array of Tree`), which Rust type aliases cannot do.
+    Newtype(TypeRef),
 }
 
 /// The fields of a struct.
@@ -350,6 +353,7 @@ impl TypeSpace {
     /// from tagged-union variant structs and keeps only types reachable from the
     /// components and from the results of [`TypeSpace::add`].
     pub fn finalize(&mut self) -> Result<(), Error> {
+        self.break_alias_cycles()?;
         let mut strip: Vec<(TypeId, String, Pointer)> = Vec::new();
         for entry in &self.entries {
             if let TypeKind::Tagged { tag, variants } = &entry.kind {
@@ -396,10 +400,64 @@ impl TypeSpace {
             TypeKind::Untagged(variants) => {
                 variants.iter().for_each(|v| v.ty.visit_named(&mut out))
             }
-            TypeKind::Alias(ty) => ty.visit_named(&mut out),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => ty.visit_named(&mut out),
             TypeKind::StringEnum(_) | TypeKind::Pending => {}
         }
         out
+    }
+
+    /// Aliases that can reach themselves through other aliases (`Tree = Vec<Tree>`, or
+    /// `A = Vec<B>`, `B = Vec<A>`) become newtypes, since a Rust type alias cannot be
+    /// recursive. A loop made only of references (`A = B`, `B = A`, maybe nullable) names
+    /// no value at all and is reported.
+    fn break_alias_cycles(&mut self) -> Result<(), Error> {
+        let alias_of = |space: &Self, id: TypeId| match &space.entry(id).kind {
+            TypeKind::Alias(ty) => Some(ty.clone()),
+            _ => None,
+        };
+        let mut cyclic = Vec::new();
+        for index in 0..self.entries.len() {
+            let id = TypeId(index);
+            let Some(ty) = alias_of(self, id) else {
+                continue;
+            };
+            // Plain references first: following them must end somewhere else.
+            let mut seen = BTreeSet::new();
+            let mut next = ty.direct_named();
+            while let Some(current) = next {
+                if current == id {
+                    return Err(Error::invalid(
+                        "$ref loop with no object or array in between",
+                        &self.entry(id).pointer,
+                    ));
+                }
+                if !seen.insert(current) {
+                    break;
+                }
+                next = alias_of(self, current).and_then(|t| t.direct_named());
+            }
+            let mut seen = BTreeSet::new();
+            let mut stack = Vec::new();
+            ty.visit_named(&mut stack);
+            while let Some(current) = stack.pop() {
+                if current == id {
+                    cyclic.push(id);
+                    break;
+                }
+                if seen.insert(current)
+                    && let Some(inner) = alias_of(self, current)
+                {
+                    inner.visit_named(&mut stack);
+                }
+            }
+        }
+        for id in cyclic {
+            let entry = &mut self.entries[id.0];
+            if let TypeKind::Alias(ty) = &entry.kind {
+                entry.kind = TypeKind::Newtype(ty.clone());
+            }
+        }
+        Ok(())
     }
 
     /// Edges `(from, to)` that must be boxed: `from` holds `to` by value (a field, maybe
@@ -419,7 +477,9 @@ impl TypeSpace {
                     .iter()
                     .filter_map(|v| v.ty.direct_named())
                     .collect(),
-                TypeKind::Alias(ty) => ty.direct_named().into_iter().collect(),
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => {
+                    ty.direct_named().into_iter().collect()
+                }
                 TypeKind::StringEnum(_) | TypeKind::Pending => Vec::new(),
             }
         };
@@ -524,6 +584,11 @@ impl TypeSpace {
     ) -> Result<TypeKind, Error> {
         match self.classify(schema, pointer)? {
             Shape::Struct(props) => Ok(TypeKind::Struct(self.struct_def(name, props)?)),
+            // An enum with no value to name would be an enum without variants.
+            Shape::StringEnum(values) if values.is_empty() => Err(Error::unsupported(
+                "string enum without a non-null string value",
+                &pointer.push("enum"),
+            )),
             Shape::StringEnum(values) => Ok(TypeKind::StringEnum(enum_values(&values))),
             Shape::Union(branches, discriminator) => {
                 self.union_kind(name, &branches, discriminator.as_ref(), pointer)
@@ -536,9 +601,15 @@ impl TypeSpace {
         }
     }
 
+    /// The type of a `$ref` to a component: `Option` of it when the component is nullable,
+    /// since the type of a struct, enum or union component cannot itself hold `null`.
     fn ref_type(&mut self, reference: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
         match self.by_ref.get(reference) {
-            Some(id) => Ok(TypeRef::Named(*id)),
+            Some(id) => {
+                let target = self.component(reference).and_then(|c| self.resolve(c));
+                let nullable_target = target.is_ok_and(is_nullable);
+                Ok(nullable(TypeRef::Named(*id), nullable_target))
+            }
             None => {
                 // Produce the precise error (foreign document, wrong section, missing name).
                 self.component(reference)?;

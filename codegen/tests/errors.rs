@@ -68,6 +68,22 @@ fn discriminator_over_scalars() {
 }
 
 #[test]
+fn reference_loop_without_a_value() {
+    assert_eq!(
+        error("ref_loop"),
+        "invalid: $ref loop with no object or array in between at #/components/schemas/A"
+    );
+}
+
+#[test]
+fn enum_of_only_null() {
+    assert_eq!(
+        error("null_enum"),
+        "unsupported: string enum without a non-null string value at #/components/schemas/OnlyNull/enum"
+    );
+}
+
+#[test]
 fn openapi_3_1() {
     assert_eq!(
         error("version_3_1"),

@@ -71,6 +71,31 @@ fn references_and_recursion_are_boxed() {
 }
 
 #[test]
+fn nullable_components_and_properties_are_options() {
+    let text = check("nullable");
+    // Required and nullable: always written, `null` included.
+    assert!(text.contains("    pub point: ::std::option::Option<crate::models::Point>,\n"));
+    assert!(text.contains("    pub label: ::std::option::Option<crate::models::Label>,\n"));
+    assert!(text.contains("    pub wrapped: ::std::option::Option<crate::models::Point>,\n"));
+    assert!(text.contains("    pub plain: ::std::option::Option<i64>,\n"));
+    assert!(text.contains(
+        "#[serde(default, skip_serializing_if = \"::std::option::Option::is_none\")]\n    pub optional: ::std::option::Option<i64>,"
+    ));
+}
+
+#[test]
+fn self_referring_aliases_become_newtypes() {
+    let text = check("recursive_aliases");
+    assert!(text.contains(
+        "#[serde(transparent)]\npub struct Tree(pub ::std::vec::Vec<crate::models::Tree>);"
+    ));
+    assert!(text.contains("pub struct Grove(pub ::std::vec::Vec<crate::models::Forest>);"));
+    assert!(text.contains("pub struct Forest(\n"));
+    // An alias that only points at a recursive type stays an alias.
+    assert!(text.contains("pub type Maybe = crate::models::Tree;"));
+}
+
+#[test]
 fn all_of_is_merged() {
     let text = check("all_of");
     let detail = text.split("pub struct Detail {").nth(1).unwrap_or_default();
