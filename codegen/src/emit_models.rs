@@ -12,6 +12,7 @@
 //!   shadow the standard types.
 
 use crate::doc::{code, doc_attrs};
+use crate::json_number;
 use crate::types::{Field, StructDef, TypeEntry, TypeId, TypeKind, TypeRef, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -24,7 +25,29 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
     let items = space
         .types()
         .map(|(id, entry)| emit_type(space, id, entry, &boxed));
-    quote! { #(#items)* }
+    let numbers = space
+        .types()
+        .any(|(_, entry)| holds_numbers(space, entry))
+        .then(json_number::module);
+    quote! { #(#items)* #numbers }
+}
+
+/// Whether a field or variant of the type is serialized through [`json_number`].
+fn holds_numbers(space: &TypeSpace, entry: &TypeEntry) -> bool {
+    match &entry.kind {
+        TypeKind::Struct(def) => def
+            .fields
+            .iter()
+            .any(|f| json_number::holds_number(space, &f.ty)),
+        TypeKind::Untagged(variants) => variants
+            .iter()
+            .any(|v| json_number::holds_number(space, &v.ty)),
+        TypeKind::Newtype(ty) => json_number::holds_number(space, ty),
+        TypeKind::StringEnum(_)
+        | TypeKind::Tagged { .. }
+        | TypeKind::Alias(_)
+        | TypeKind::Pending => false,
+    }
 }
 
 fn emit_type(
@@ -129,7 +152,8 @@ fn emit_type(
             let variants = variants.iter().map(|v| {
                 let ident = format_ident!("{}", v.ident);
                 let ty = field_type(space, &v.ty, |to| boxed.contains(&(id, to)));
-                quote!(#ident(#ty),)
+                let numbers = json_number::serialize_attr(space, &v.ty);
+                quote!(#numbers #ident(#ty),)
             });
             quote! {
                 #doc
@@ -142,12 +166,13 @@ fn emit_type(
             }
         }
         TypeKind::Newtype(ty) => {
+            let numbers = json_number::serialize_attr(space, ty);
             let ty = field_type(space, ty, |to| boxed.contains(&(id, to)));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(transparent)]
-                pub struct #name(pub #ty);
+                pub struct #name(#numbers pub #ty);
             }
         }
         TypeKind::Alias(ty) => {
@@ -189,27 +214,21 @@ fn emit_field(
         quote!(#[serde(rename = #wire)])
     });
     let is_box = |to: TypeId| boxed.contains(&(owner, to));
-    let (ty, attrs) = match (&field.ty, field.required) {
-        (TypeRef::Option(_), true) => (field_type(space, &field.ty, is_box), None),
-        (TypeRef::Option(_), false) => (
-            field_type(space, &field.ty, is_box),
-            Some(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])),
-        ),
-        (ty, true) => (field_type(space, ty, is_box), None),
+    let optional = (!field.required)
+        .then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+    let ty = match (&field.ty, field.required) {
+        (TypeRef::Option(_), _) | (_, true) => field_type(space, &field.ty, is_box),
         (ty, false) => {
             let inner = field_type(space, ty, is_box);
-            (
-                quote!(::std::option::Option<#inner>),
-                Some(
-                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-                ),
-            )
+            quote!(::std::option::Option<#inner>)
         }
     };
+    let numbers = json_number::serialize_attr(space, &field.ty);
     quote! {
         #doc
         #rename
-        #attrs
+        #optional
+        #numbers
         pub #ident: #ty,
     }
 }

@@ -5,7 +5,8 @@
 //! named once, deduplicated, unions classified) -> [`emit_models`] (tokens) ->
 //! [`render`] (`syn::File` -> prettyplease -> text with an `@generated` header).
 //! [`route_schema`] exports one component and what it references as a JSON Schema
-//! document; [`krate`] wraps the output in a standalone crate.
+//! document; [`krate`] wraps the output in a standalone crate. [`doc`] makes descriptions
+//! safe as doc comments and [`json_number`] writes whole `f64`s as JSON integers.
 //!
 //! Nothing here names a particular API: which component is a "route document" is a
 //! setting, decided by the caller.
@@ -14,6 +15,7 @@ pub mod doc;
 pub mod emit_client;
 pub mod emit_models;
 pub mod error;
+pub mod json_number;
 pub mod krate;
 pub mod names;
 pub mod operations;

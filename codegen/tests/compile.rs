@@ -1,14 +1,16 @@
 //! Every snapshot, as the `models` module of a crate of its own, passes
 //! `cargo clippy -- -D warnings` (so it compiles, without warnings) and `cargo doc` with
-//! `-D warnings` (so no description can break the documentation). The crates are members
-//! of one temporary workspace, so one cargo run checks them all.
+//! `-D warnings` (so no description can break the documentation). A snapshot with a file of
+//! the same name under `tests/wire/` also runs it as a test of the crate, to check what the
+//! models write and read. The crates are members of one temporary workspace, so one cargo
+//! run checks them all.
 
 mod support;
 
 use std::path::PathBuf;
 
 #[test]
-fn snapshots_pass_clippy_and_rustdoc_without_warnings() {
+fn snapshots_pass_clippy_rustdoc_and_their_wire_tests() {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut snapshots: Vec<PathBuf> = std::fs::read_dir(manifest.join("tests/snapshots"))
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -18,6 +20,7 @@ fn snapshots_pass_clippy_and_rustdoc_without_warnings() {
 
     let mut files: Vec<(String, String)> = Vec::new();
     let mut members = Vec::new();
+    let mut wire_tests = 0;
     for snapshot in &snapshots {
         let stem = snapshot
             .file_stem()
@@ -40,6 +43,11 @@ fn snapshots_pass_clippy_and_rustdoc_without_warnings() {
             format!("//! The `{stem}` snapshot.\n#![deny(warnings)]\npub mod models;\n"),
         ));
         files.push((format!("{stem}/src/models.rs"), models));
+        let wire = manifest.join(format!("tests/wire/{stem}.rs"));
+        if let Ok(test) = std::fs::read_to_string(&wire) {
+            files.push((format!("{stem}/tests/wire.rs"), test));
+            wire_tests += 1;
+        }
         members.push(format!("{stem:?}"));
     }
     files.push((
@@ -62,4 +70,6 @@ fn snapshots_pass_clippy_and_rustdoc_without_warnings() {
         &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"],
     );
     support::cargo(dir.path(), &["doc", "--quiet", "--workspace", "--no-deps"]);
+    assert!(wire_tests > 0, "no wire test found under tests/wire/");
+    support::cargo(dir.path(), &["test", "--quiet", "--workspace", "--tests"]);
 }

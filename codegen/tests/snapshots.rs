@@ -96,6 +96,28 @@ fn self_referring_aliases_become_newtypes() {
 }
 
 #[test]
+fn number_fields_serialize_whole_values_as_integers() {
+    let text = check("numbers");
+    let attr = "#[serde(serialize_with = \"json_number::serialize\")]";
+    // Every field and variant holding an `f64`, however nested or aliased, and no other.
+    for holder in [
+        "pub value: f64",
+        "pub ratio: ::std::option::Option<f64>",
+        "pub samples: ::std::option::Option<::std::vec::Vec<f64>>",
+        "pub maybe: ::std::option::Option<f64>",
+        "pub scalar: crate::models::Scalar",
+        "Number(f64)",
+    ] {
+        assert!(text.contains(&format!("{attr}\n    {holder}")), "{holder}");
+    }
+    assert!(!text.contains(&format!("{attr}\n    pub count")));
+    assert!(!text.contains(&format!("{attr}\n    pub amount")));
+    assert_eq!(text.matches("mod json_number {").count(), 1);
+    // Without numbers there is no helper module.
+    assert!(!check("enums").contains("json_number"));
+}
+
+#[test]
 fn all_of_is_merged() {
     let text = check("all_of");
     let detail = text.split("pub struct Detail {").nth(1).unwrap_or_default();

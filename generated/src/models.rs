@@ -83,11 +83,13 @@ pub struct RateProperties {
     /// Request field the limit is counted per, as a dotted path (for example `metadata.user_id`).
     pub key: ::std::string::String,
     /// Maximum number of requests (`count`) or maximum cost (`cost`) per window. Greater than zero.
+    #[serde(serialize_with = "json_number::serialize")]
     pub limit: f64,
     /// `count` limits the number of requests (a rate limit); `cost` limits the cost of requests (a budget limit).
     #[serde(rename = "limitType")]
     pub limit_type: crate::models::RatePropertiesLimitType,
     /// Length of the time window, in seconds. Greater than zero.
+    #[serde(serialize_with = "json_number::serialize")]
     pub window: f64,
 }
 
@@ -110,8 +112,10 @@ pub struct ModelProperties {
     /// Model name as the provider knows it.
     pub model: ::std::string::String,
     /// Request timeout in milliseconds. Greater than zero.
+    #[serde(serialize_with = "json_number::serialize")]
     pub timeout: f64,
     /// Number of retry attempts after the first failure: a whole number, zero or more.
+    #[serde(serialize_with = "json_number::serialize")]
     pub retries: f64,
 }
 
@@ -314,8 +318,10 @@ pub struct RouteVersion {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPage {
     /// The page returned, starting at 1.
+    #[serde(serialize_with = "json_number::serialize")]
     pub page: f64,
     /// Items per page.
+    #[serde(serialize_with = "json_number::serialize")]
     pub per_page: f64,
     /// Field the items are ordered by.
     pub order_by: ::std::string::String,
@@ -327,8 +333,10 @@ pub struct ListPage {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RouteList {
     /// The page returned, starting at 1.
+    #[serde(serialize_with = "json_number::serialize")]
     pub page: f64,
     /// Items per page.
+    #[serde(serialize_with = "json_number::serialize")]
     pub per_page: f64,
     /// Field the items are ordered by.
     pub order_by: ::std::string::String,
@@ -341,8 +349,10 @@ pub struct RouteList {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentList {
     /// The page returned, starting at 1.
+    #[serde(serialize_with = "json_number::serialize")]
     pub page: f64,
     /// Items per page.
+    #[serde(serialize_with = "json_number::serialize")]
     pub per_page: f64,
     /// Field the items are ordered by.
     pub order_by: ::std::string::String,
@@ -355,8 +365,10 @@ pub struct DeploymentList {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VersionList {
     /// The page returned, starting at 1.
+    #[serde(serialize_with = "json_number::serialize")]
     pub page: f64,
     /// Items per page.
+    #[serde(serialize_with = "json_number::serialize")]
     pub per_page: f64,
     /// Field the items are ordered by.
     pub order_by: ::std::string::String,
@@ -510,5 +522,79 @@ impl VersionActive {
 impl ::std::fmt::Display for VersionActive {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Writes `f64` values that hold a whole number as JSON integers (`100`, not
+/// `100.0`), so that requests look like what was written. Used through
+/// `#[serde(serialize_with)]` on the fields that hold `f64`s.
+mod json_number {
+    pub(super) fn serialize<T, S>(
+        value: &T,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error>
+    where
+        T: Numbers + ?Sized,
+        S: ::serde::Serializer,
+    {
+        value.write(serializer)
+    }
+    /// The shapes of field values that hold `f64`s.
+    pub(super) trait Numbers {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error>;
+    }
+    impl Numbers for f64 {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            if self.fract() == 0.0 && self.abs() <= 9_007_199_254_740_992.0 {
+                serializer.serialize_i64(*self as i64)
+            } else {
+                serializer.serialize_f64(*self)
+            }
+        }
+    }
+    impl<T: Numbers> Numbers for ::std::option::Option<T> {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                ::std::option::Option::Some(value) => {
+                    serializer.serialize_some(&Number(value))
+                }
+                ::std::option::Option::None => serializer.serialize_none(),
+            }
+        }
+    }
+    impl<T: Numbers> Numbers for ::std::vec::Vec<T> {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.iter().map(Number))
+        }
+    }
+    impl<T: Numbers> Numbers for ::std::collections::BTreeMap<::std::string::String, T> {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.collect_map(self.iter().map(|(key, value)| (key, Number(value))))
+        }
+    }
+    /// A borrowed value serialized through `Numbers`.
+    struct Number<'a, T: ?Sized>(&'a T);
+    impl<T: Numbers + ?Sized> ::serde::Serialize for Number<'_, T> {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            self.0.write(serializer)
+        }
     }
 }

@@ -20,6 +20,7 @@ pub struct Thing {
     pub true_: ::std::option::Option<i32>,
     #[serde(rename = "false")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(serialize_with = "json_number::serialize")]
     pub false_: ::std::option::Option<f64>,
     #[serde(rename = "10%")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,4 +38,78 @@ pub struct Thing {
 pub struct Thing2 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub a: ::std::option::Option<::std::string::String>,
+}
+
+/// Writes `f64` values that hold a whole number as JSON integers (`100`, not
+/// `100.0`), so that requests look like what was written. Used through
+/// `#[serde(serialize_with)]` on the fields that hold `f64`s.
+mod json_number {
+    pub(super) fn serialize<T, S>(
+        value: &T,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error>
+    where
+        T: Numbers + ?Sized,
+        S: ::serde::Serializer,
+    {
+        value.write(serializer)
+    }
+    /// The shapes of field values that hold `f64`s.
+    pub(super) trait Numbers {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error>;
+    }
+    impl Numbers for f64 {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            if self.fract() == 0.0 && self.abs() <= 9_007_199_254_740_992.0 {
+                serializer.serialize_i64(*self as i64)
+            } else {
+                serializer.serialize_f64(*self)
+            }
+        }
+    }
+    impl<T: Numbers> Numbers for ::std::option::Option<T> {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                ::std::option::Option::Some(value) => {
+                    serializer.serialize_some(&Number(value))
+                }
+                ::std::option::Option::None => serializer.serialize_none(),
+            }
+        }
+    }
+    impl<T: Numbers> Numbers for ::std::vec::Vec<T> {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.iter().map(Number))
+        }
+    }
+    impl<T: Numbers> Numbers for ::std::collections::BTreeMap<::std::string::String, T> {
+        fn write<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.collect_map(self.iter().map(|(key, value)| (key, Number(value))))
+        }
+    }
+    /// A borrowed value serialized through `Numbers`.
+    struct Number<'a, T: ?Sized>(&'a T);
+    impl<T: Numbers + ?Sized> ::serde::Serialize for Number<'_, T> {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            self.0.write(serializer)
+        }
+    }
 }

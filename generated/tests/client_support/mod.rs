@@ -10,8 +10,7 @@ use dynroute_client::models::Element;
 use serde_json::{Value, json};
 
 /// A realistic route graph using all six element types (start, conditional, percentage,
-/// rate, model, end), wire names as Cloudflare documents them. Numbers are written as
-/// floats because the models hold them as `f64` (the description says `number`).
+/// rate, model, end), wire names and numbers as Cloudflare documents them.
 pub fn six_element_graph() -> Value {
     json!([
         {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
@@ -19,15 +18,15 @@ pub fn six_element_graph() -> Value {
          "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
          "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
         {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user_id", "limit": 100.0, "limitType": "count", "window": 3600.0},
+         "properties": {"key": "metadata.user_id", "limit": 100, "limitType": "count", "window": 3600},
          "outputs": {"success": {"elementId": "cheap"}, "fallback": {"elementId": "end"}}},
         {"id": "split", "type": "percentage",
          "outputs": {"30%": {"elementId": "cheap"}, "70%": {"elementId": "strong"}}},
         {"id": "cheap", "type": "model",
-         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000.0, "retries": 2.0},
+         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000, "retries": 2},
          "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "strong"}}},
         {"id": "strong", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000.0, "retries": 4.0},
+         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000, "retries": 4},
          "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ])
