@@ -623,18 +623,27 @@ fn resolve_component<'a, T>(
     kind: &str,
     lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
 ) -> Result<(&'a T, Pointer), Error> {
-    let prefix = format!("#/components/{kind}/");
     for _ in 0..32 {
         match current {
             ReferenceOr::Item(item) => return Ok((item, pointer)),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix(&prefix).ok_or_else(|| {
-                    Error::unsupported(
-                        format!("$ref `{reference}` (only `{prefix}*` is followed here)"),
-                        &pointer,
-                    )
-                })?;
-                current = lookup(name).ok_or_else(|| {
+                let target = Pointer::from_ref(reference);
+                let name = match target.as_ref().map(Pointer::tokens) {
+                    Some([components, section, name])
+                        if components == "components" && section == kind =>
+                    {
+                        name.clone()
+                    }
+                    _ => {
+                        return Err(Error::unsupported(
+                            format!(
+                                "$ref `{reference}` (only `#/components/{kind}/*` is followed here)"
+                            ),
+                            &pointer,
+                        ));
+                    }
+                };
+                current = lookup(&name).ok_or_else(|| {
                     Error::invalid(format!("$ref `{reference}` names nothing"), &pointer)
                 })?;
                 pointer = Pointer::root().push("components").push(kind).push(name);

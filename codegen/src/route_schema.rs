@@ -14,8 +14,6 @@ use crate::pointer::Pointer;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
-
 /// The name of the first component marked with `x-dynroute-document: true`, if any.
 pub fn marked_component(spec: &Value) -> Option<String> {
     spec.pointer("/components/schemas")?
@@ -110,15 +108,12 @@ fn convert(
         match key.as_str() {
             "$ref" => {
                 let reference = value.as_str().unwrap_or_default();
-                let name = reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
+                let name = component_name(reference).ok_or_else(|| {
                     Error::unsupported(
                         format!("$ref `{reference}` outside #/components/schemas"),
                         &here,
                     )
                 })?;
-                let name = Pointer::from_ref(reference)
-                    .and_then(|p| p.tokens().last().cloned())
-                    .unwrap_or_else(|| name.to_string());
                 if name == root {
                     out.insert(key.clone(), json!("#"));
                 } else {
@@ -159,11 +154,8 @@ fn convert(
                 let mut disc = value.clone();
                 if let Some(Value::Object(mapping)) = disc.get_mut("mapping") {
                     for target in mapping.values_mut() {
-                        if let Some(name) = target
-                            .as_str()
-                            .and_then(|t| t.strip_prefix(COMPONENT_PREFIX))
-                        {
-                            *target = json!(format!("#/$defs/{name}"));
+                        if let Some(name) = target.as_str().and_then(component_name) {
+                            *target = json!(format!("#/$defs/{}", escape_token(&name)));
                         }
                     }
                 }
@@ -192,6 +184,69 @@ fn convert(
     Ok(Value::Object(out))
 }
 
+/// The (unescaped) component name of a `#/components/schemas/...` reference.
+fn component_name(reference: &str) -> Option<String> {
+    match Pointer::from_ref(reference)?.tokens() {
+        [components, schemas, name] if components == "components" && schemas == "schemas" => {
+            Some(name.clone())
+        }
+        _ => None,
+    }
+}
+
 fn escape_token(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_refs_nullable_examples_and_discriminator_mappings() {
+        let spec = json!({"components": {"schemas": {
+            "Doc": {"type": "object", "x-internal": true, "properties": {
+                "item": {"$ref": "#/components/schemas/v1~1Item"},
+                "again": {"$ref": "#/components/schemas/Doc"},
+                "note": {"type": "string", "nullable": true, "example": "hi"},
+                "kind": {"type": "string", "enum": ["a"], "nullable": true}
+            }},
+            "v1/Item": {
+                "oneOf": [{"$ref": "#/components/schemas/A"}],
+                "discriminator": {"propertyName": "t", "mapping": {"a": "#/components/schemas/A"}}
+            },
+            "A": {"type": "object", "properties": {"t": {"type": "string"}}},
+            "Unused": {"type": "string"}
+        }}});
+        let text = export(&spec, "Doc", "doc.json", "spec.json").unwrap_or_default();
+        let doc: Value = serde_json::from_str(&text).unwrap_or_default();
+        let props = &doc["properties"];
+        assert_eq!(props["item"]["$ref"], "#/$defs/v1~1Item");
+        assert_eq!(props["again"]["$ref"], "#");
+        assert_eq!(
+            props["note"],
+            json!({"type": ["string", "null"], "examples": ["hi"]})
+        );
+        assert_eq!(props["kind"]["enum"], json!(["a", null]));
+        assert_eq!(doc.get("x-internal"), None);
+        let defs = doc["$defs"].as_object().cloned().unwrap_or_default();
+        assert_eq!(defs.keys().collect::<Vec<_>>(), ["A", "v1/Item"]);
+        assert_eq!(
+            defs["v1/Item"]["discriminator"]["mapping"]["a"],
+            "#/$defs/A"
+        );
+        assert_eq!(doc["$id"], "doc.json");
+    }
+
+    #[test]
+    fn references_outside_the_schemas_are_errors_with_pointers() {
+        let spec = json!({"components": {"schemas": {
+            "Doc": {"properties": {"x": {"$ref": "other.json#/X"}}}
+        }}});
+        let err = export(&spec, "Doc", "doc.json", "spec.json").err();
+        assert_eq!(
+            err.map(|e| e.to_string()).unwrap_or_default(),
+            "unsupported: $ref `other.json#/X` outside #/components/schemas at #/components/schemas/Doc/properties/x/$ref"
+        );
+    }
 }

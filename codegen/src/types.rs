@@ -221,15 +221,13 @@ impl Hint {
 pub struct TypeSpace {
     components: IndexMap<String, ReferenceOr<Schema>>,
     entries: Vec<TypeEntry>,
-    by_ref: BTreeMap<String, TypeId>,
+    by_name: BTreeMap<String, TypeId>,
     by_shape: HashMap<String, TypeId>,
     names: Unique,
     roots: BTreeSet<TypeId>,
     models_path: Vec<String>,
     emitted: Option<BTreeSet<TypeId>>,
 }
-
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 impl TypeSpace {
     /// A type space holding every component schema of `spec`, converted.
@@ -242,7 +240,7 @@ impl TypeSpace {
         let mut space = TypeSpace {
             components,
             entries: Vec::new(),
-            by_ref: BTreeMap::new(),
+            by_name: BTreeMap::new(),
             by_shape: HashMap::new(),
             names: Unique::new(),
             roots: BTreeSet::new(),
@@ -263,7 +261,7 @@ impl TypeSpace {
                 pointer,
                 kind: TypeKind::Pending,
             });
-            space.by_ref.insert(format!("{COMPONENT_PREFIX}{key}"), id);
+            space.by_name.insert(key.clone(), id);
             space.roots.insert(id);
         }
         for (index, key) in keys.iter().enumerate() {
@@ -303,7 +301,10 @@ impl TypeSpace {
             match current {
                 ReferenceOr::Item(schema) => return Ok(schema),
                 ReferenceOr::Reference { reference } => {
-                    current = self.component(reference)?;
+                    // Where the `$ref` is: the caller's schema is not known here, so a
+                    // dangling first reference is reported at its target.
+                    let at = Pointer::from_ref(reference).unwrap_or_default();
+                    current = self.component(reference, &at)?;
                 }
             }
         }
@@ -334,9 +335,7 @@ impl TypeSpace {
 
     /// The type a component schema became, by its name in `#/components/schemas`.
     pub fn component_type(&self, name: &str) -> Option<TypeId> {
-        self.by_ref
-            .get(&format!("{COMPONENT_PREFIX}{name}"))
-            .copied()
+        self.by_name.get(name).copied()
     }
 
     /// Every type to emit, in id order (components in spec order, then inline types in
@@ -512,23 +511,32 @@ impl TypeSpace {
         TypeId(self.entries.len() - 1)
     }
 
-    fn component(&self, reference: &str) -> Result<&ReferenceOr<Schema>, Error> {
-        let pointer = Pointer::from_ref(reference).ok_or_else(|| {
-            Error::unsupported(
-                format!("$ref `{reference}` to another document"),
-                &Pointer::root(),
-            )
-        })?;
-        let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) else {
+    /// The name in `#/components/schemas` that `reference` names (unescaped); errors are
+    /// reported at `at` (the `$ref`).
+    fn component_name(reference: &str, at: &Pointer) -> Result<String, Error> {
+        let Some(pointer) = Pointer::from_ref(reference) else {
             return Err(Error::unsupported(
-                format!("$ref `{reference}` outside #/components/schemas"),
-                &pointer,
+                format!("$ref `{reference}` to another document"),
+                at,
             ));
         };
-        let name = pointer.tokens().last().map(String::as_str).unwrap_or(name);
+        match pointer.tokens() {
+            [components, schemas, name] if components == "components" && schemas == "schemas" => {
+                Ok(name.clone())
+            }
+            _ => Err(Error::unsupported(
+                format!("$ref `{reference}` outside #/components/schemas"),
+                at,
+            )),
+        }
+    }
+
+    /// The component schema `reference` names; errors are reported at `at` (the `$ref`).
+    fn component(&self, reference: &str, at: &Pointer) -> Result<&ReferenceOr<Schema>, Error> {
+        let name = Self::component_name(reference, at)?;
         self.components
-            .get(name)
-            .ok_or_else(|| Error::invalid(format!("$ref `{reference}` names no schema"), &pointer))
+            .get(&name)
+            .ok_or_else(|| Error::invalid(format!("$ref `{reference}` names no schema"), at))
     }
 
     fn pointer_of_ref(&self, schema: &ReferenceOr<Schema>) -> Pointer {
@@ -604,21 +612,17 @@ impl TypeSpace {
     /// The type of a `$ref` to a component: `Option` of it when the component is nullable,
     /// since the type of a struct, enum or union component cannot itself hold `null`.
     fn ref_type(&mut self, reference: &str, pointer: &Pointer) -> Result<TypeRef, Error> {
-        match self.by_ref.get(reference) {
-            Some(id) => {
-                let target = self.component(reference).and_then(|c| self.resolve(c));
-                let nullable_target = target.is_ok_and(is_nullable);
-                Ok(nullable(TypeRef::Named(*id), nullable_target))
-            }
-            None => {
-                // Produce the precise error (foreign document, wrong section, missing name).
-                self.component(reference)?;
-                Err(Error::invalid(
-                    format!("$ref `{reference}` names no schema"),
-                    pointer,
-                ))
-            }
-        }
+        let name = Self::component_name(reference, pointer)?;
+        let Some(id) = self.by_name.get(&name).copied() else {
+            return Err(Error::invalid(
+                format!("$ref `{reference}` names no schema"),
+                pointer,
+            ));
+        };
+        let target = self
+            .component(reference, pointer)
+            .and_then(|c| self.resolve(c));
+        Ok(nullable(TypeRef::Named(id), target.is_ok_and(is_nullable)))
     }
 
     fn convert_ref(
@@ -1056,9 +1060,9 @@ impl TypeSpace {
         let (prop_schema, _) = props.items.get(property)?;
         let prop_schema = match prop_schema {
             ReferenceOr::Item(s) => s.as_ref(),
-            ReferenceOr::Reference { reference } => {
-                self.resolve(self.component(reference).ok()?).ok()?
-            }
+            ReferenceOr::Reference { reference } => self
+                .resolve(self.component(reference, &Pointer::root()).ok()?)
+                .ok()?,
         };
         match &prop_schema.schema_kind {
             SchemaKind::Type(Type::String(StringType { enumeration, .. })) => {

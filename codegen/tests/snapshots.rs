@@ -68,6 +68,8 @@ fn references_and_recursion_are_boxed() {
         text.contains("pub children: ::std::option::Option<::std::vec::Vec<crate::models::Node>>")
     );
     assert!(text.contains("pub type Alias = crate::models::NodeId;"));
+    // `~1` in a reference is a `/` in the component name.
+    assert!(text.contains("pub label: ::std::option::Option<crate::models::V1Label>"));
 }
 
 #[test]

@@ -24,3 +24,11 @@ pub struct Link {
 pub type NodeId = ::std::string::String;
 
 pub type Alias = crate::models::NodeId;
+
+pub type V1Label = ::std::string::String;
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Escaped {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<crate::models::V1Label>,
+}
