@@ -92,7 +92,9 @@ fn arg_type(
     }
 }
 
-fn method_doc(op: &Operation, extra: Option<&str>) -> TokenStream {
+/// The method's documentation; `skip_query` is a query parameter the method does not take
+/// (the page number a paging helper drives).
+fn method_doc(op: &Operation, extra: Option<&str>, skip_query: Option<usize>) -> TokenStream {
     let mut text = op.doc.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -112,10 +114,16 @@ fn method_doc(op: &Operation, extra: Option<&str>) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(extra);
     }
+    let query = op
+        .query_params
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip_query)
+        .map(|(_, p)| p);
     let params: Vec<String> = op
         .path_params
         .iter()
-        .chain(&op.query_params)
+        .chain(query)
         .map(|p| match &p.doc {
             Some(d) => format!("* `{}`: {}", p.ident, d.trim()),
             None => format!("* `{}`", p.ident),
@@ -248,7 +256,7 @@ fn params_sig(
 
 fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
     let name = ident(&op.method_name);
-    let docs = method_doc(op, None);
+    let docs = method_doc(op, None, None);
     let args = params_sig(op, space, &TokenStream::new(), None);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let request = request_expr(op, None);
@@ -291,7 +299,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
         doc::code(&paging.items),
         doc::code(&op.query_params[paging.page_param].name)
     );
-    let docs = method_doc(op, Some(&extra));
+    let docs = method_doc(op, Some(&extra), Some(paging.page_param));
     let args = params_sig(op, space, &lifetime, Some(paging.page_param));
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let request = request_expr(

@@ -69,11 +69,8 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
     let spec = parse::parse(spec_text)?;
     let mut space = TypeSpace::new(&spec)?;
 
-    // Seam for the client: operations are collected here (adding their inline body and
-    // response schemas to `space`) before the space is finalized, and the client
-    // emitter runs after the models. Until then the models are generated for every
-    // inline schema of the operations, so a spec without components still yields types.
-    operation_schemas(&spec, &mut space)?;
+    // Operations add the schemas of their parameters, bodies and responses to the type
+    // space, so it is finalized (unused types dropped) only after them.
     let client = operations::collect(&spec, &mut space)?;
 
     space.finalize()?;
@@ -82,14 +79,17 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
         "models.rs".to_string(),
         render::render(emit_models::emit(&space), "models.rs", &settings.spec_path)?,
     );
-    output.src.insert(
-        "operations.rs".to_string(),
-        render::render(
-            emit_client::emit(&client, &space),
-            "operations.rs",
-            &settings.spec_path,
-        )?,
-    );
+    // Without operations there is no client: the crate is the models alone.
+    if !client.operations.is_empty() {
+        output.src.insert(
+            "operations.rs".to_string(),
+            render::render(
+                emit_client::emit(&client, &space),
+                "operations.rs",
+                &settings.spec_path,
+            )?,
+        );
+    }
 
     // The JSON Schema export works on the raw JSON, so that keywords `openapiv3` does
     // not model survive unchanged.
@@ -111,70 +111,4 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
         )?);
     }
     Ok(output)
-}
-
-/// Adds the request body and JSON response schemas of every operation to the type
-/// space, named `{OperationId}Body` and `{OperationId}Response{status}`.
-fn operation_schemas(spec: &openapiv3::OpenAPI, space: &mut TypeSpace) -> Result<(), Error> {
-    use openapiv3::ReferenceOr;
-    for (path, item) in &spec.paths.paths {
-        let item_pointer = Pointer::root().push("paths").push(path.clone());
-        let ReferenceOr::Item(item) = item else {
-            return Err(Error::unsupported("$ref path item", &item_pointer));
-        };
-        for (method, operation) in item.iter() {
-            let op_pointer = item_pointer.push(method);
-            let base = operation
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| format!("{method} {path}"));
-            if let Some(ReferenceOr::Item(body)) = &operation.request_body {
-                let body_pointer = op_pointer.push("requestBody");
-                // A body the models cannot describe is reported rather than skipped, so
-                // that no operation silently loses its input.
-                if let Some(media) = body.content.keys().find(|m| !is_json(m) && !is_raw(m)) {
-                    return Err(Error::unsupported(
-                        format!("{media} request body"),
-                        &body_pointer,
-                    ));
-                }
-                for (media, content) in &body.content {
-                    if let (Some(schema), true) = (&content.schema, is_json(media)) {
-                        let pointer = body_pointer
-                            .push("content")
-                            .push(media.clone())
-                            .push("schema");
-                        space.add(schema, &format!("{base} body"), &pointer)?;
-                    }
-                }
-            }
-            for (status, response) in &operation.responses.responses {
-                let ReferenceOr::Item(response) = response else {
-                    continue;
-                };
-                let status_pointer = op_pointer.push("responses").push(status.to_string());
-                for (media, content) in &response.content {
-                    if let (Some(schema), true) = (&content.schema, is_json(media)) {
-                        let pointer = status_pointer
-                            .push("content")
-                            .push(media.clone())
-                            .push("schema");
-                        space.add(schema, &format!("{base} response {status}"), &pointer)?;
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Bodies sent as bytes or text, without a schema to model.
-fn is_raw(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or(media).trim();
-    essence == "application/octet-stream" || essence.starts_with("text/")
-}
-
-fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or(media).trim();
-    essence == "application/json" || essence.ends_with("+json")
 }

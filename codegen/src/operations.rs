@@ -268,6 +268,15 @@ fn collect_operation(
         Some(body) => {
             let body_pointer = pointer.push("requestBody");
             let (body, body_pointer) = resolve_request_body(spec, body, body_pointer)?;
+            // The client sends JSON; a body offered only in another form cannot be sent.
+            if let Some(media) = body.content.keys().next()
+                && !body.content.keys().any(|m| is_json(m))
+            {
+                return Err(Error::unsupported(
+                    format!("{media} request body"),
+                    &body_pointer,
+                ));
+            }
             let (media, schema) = json_schema_of(&body.content, &body_pointer, "request body")?;
             let schema_pointer = body_pointer.push("content").push(media).push("schema");
             let ty = space.add(schema, &format!("{operation_id} body"), &schema_pointer)?;
@@ -278,6 +287,8 @@ fn collect_operation(
             })
         }
     };
+
+    response_models(spec, space, &operation_id, operation, &pointer)?;
 
     let unwrap = match operation.extensions.get("x-dynroute-unwrap") {
         None => None,
@@ -337,7 +348,13 @@ fn collect_operation(
 
     let doc = match (&operation.summary, &operation.description) {
         (Some(summary), Some(description)) => {
-            Some(format!("{summary}.\n\n{description}").replace("..\n", ".\n"))
+            // A summary is a title; it ends a sentence unless it already does.
+            let stop = if summary.trim_end().ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            Some(format!("{}{stop}\n\n{description}", summary.trim_end()))
         }
         (Some(text), None) | (None, Some(text)) => Some(text.clone()),
         (None, None) => None,
@@ -461,12 +478,8 @@ fn pagination(
             ));
         }
     };
-    let item_schema = match item_schema {
-        ReferenceOr::Item(boxed) => ReferenceOr::Item(*boxed),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
-    };
     let item_ty = space.add(
-        &item_schema,
+        &unbox(&item_schema),
         &format!("{operation_id} item"),
         &items_pointer.push("items"),
     )?;
@@ -495,15 +508,10 @@ fn find_property(
         ),
     };
     match &resolved.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => Ok(object.properties.get(property).map(|p| {
-            let prop = match p {
-                ReferenceOr::Item(boxed) => ReferenceOr::Item((**boxed).clone()),
-                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                    reference: reference.clone(),
-                },
-            };
-            (prop, base.push("properties").push(property))
-        })),
+        SchemaKind::Type(Type::Object(object)) => Ok(object
+            .properties
+            .get(property)
+            .map(|p| (unbox(p), base.push("properties").push(property)))),
         SchemaKind::AllOf { all_of } => {
             for (i, member) in all_of.iter().enumerate() {
                 if let Some(found) =
@@ -514,17 +522,52 @@ fn find_property(
             }
             Ok(None)
         }
-        SchemaKind::Any(any) => Ok(any.properties.get(property).map(|p| {
-            let prop = match p {
-                ReferenceOr::Item(boxed) => ReferenceOr::Item((**boxed).clone()),
-                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                    reference: reference.clone(),
-                },
-            };
-            (prop, base.push("properties").push(property))
-        })),
+        SchemaKind::Any(any) => Ok(any
+            .properties
+            .get(property)
+            .map(|p| (unbox(p), base.push("properties").push(property)))),
         _ => Ok(None),
     }
+}
+
+/// A property or items schema in the form [`TypeSpace::add`] takes.
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Item(boxed) => ReferenceOr::Item((**boxed).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+    }
+}
+
+/// Adds the JSON schema of every response (errors included) to the models, named
+/// `{OperationId}Response{status}` when inline, so that whole envelopes and error bodies have
+/// types even where a method returns only part of the success body.
+fn response_models(
+    spec: &OpenAPI,
+    space: &mut TypeSpace,
+    operation_id: &str,
+    operation: &OaOperation,
+    pointer: &Pointer,
+) -> Result<(), Error> {
+    for (status, response) in &operation.responses.responses {
+        let response_pointer = pointer.push("responses").push(status.to_string());
+        let (response, response_pointer) = resolve_response(spec, response, response_pointer)?;
+        for (media, content) in &response.content {
+            if let (Some(schema), true) = (&content.schema, is_json(media)) {
+                let schema_pointer = response_pointer
+                    .push("content")
+                    .push(media.clone())
+                    .push("schema");
+                space.add(
+                    schema,
+                    &format!("{operation_id} response {status}"),
+                    &schema_pointer,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The JSON schema of the lowest 2xx response that has one (`2XX` counts after explicit
@@ -758,6 +801,8 @@ mod tests {
           "parameters": [{"name": "thing_id", "in": "path", "required": true, "schema": {"type": "string"}}],
           "get": {
             "operationId": "listParts",
+            "summary": "List parts",
+            "description": "One page at a time...\nFrom the start.",
             "parameters": [
               {"name": "page", "in": "query", "schema": {"type": "integer"}},
               {"name": "size", "in": "query", "schema": {"type": "integer"}}
@@ -789,6 +834,10 @@ mod tests {
         );
         let list = &ir.operations[0];
         assert_eq!(list.method_name, "list_parts");
+        assert_eq!(
+            list.doc.as_deref(),
+            Some("List parts.\n\nOne page at a time...\nFrom the start.")
+        );
         assert_eq!(list.path_params.len(), 1);
         assert_eq!(list.path_params[0].ident, "thing_id");
         assert_eq!(list.query_params.len(), 2);
@@ -802,6 +851,29 @@ mod tests {
         assert_eq!(post.method_name, "execute_2");
         assert!(post.returns.is_none());
         assert!(post.body.as_ref().unwrap().required);
+    }
+
+    #[test]
+    fn summary_ending_a_sentence_gets_no_second_stop() {
+        let spec = SPEC.replace(
+            r#""summary": "List parts","#,
+            r#""summary": "List parts?","#,
+        );
+        let ir = ir(&spec).unwrap();
+        assert_eq!(
+            ir.operations[0].doc.as_deref(),
+            Some("List parts?\n\nOne page at a time...\nFrom the start.")
+        );
+    }
+
+    #[test]
+    fn a_body_with_a_json_alternative_is_sent_as_json() {
+        let spec = SPEC.replace(
+            r#""requestBody": {"required": true, "content": {"application/json""#,
+            r#""requestBody": {"required": true, "content": {"multipart/form-data": {}, "application/json""#,
+        );
+        let ir = ir(&spec).unwrap();
+        assert!(ir.operations[1].body.is_some());
     }
 
     #[test]

@@ -932,7 +932,7 @@ impl TypeSpace {
             let hint = Hint::one(format!("{name}{prop_type}"));
             // Array items are domain nouns: `elements` -> `Element`, falling back to the
             // parent-qualified name when that is taken.
-            let hint = if is_array(&schema, self) {
+            let hint = if is_array(&schema) {
                 Hint {
                     candidates: vec![prop_type, format!("{name}{}", names::type_name(&wire))],
                 }
@@ -1160,12 +1160,11 @@ fn any_type(any: &AnySchema) -> AnyAs {
     }
 }
 
-fn is_array(schema: &ReferenceOr<Box<Schema>>, space: &TypeSpace) -> bool {
+fn is_array(schema: &ReferenceOr<Box<Schema>>) -> bool {
     let schema = match schema {
         ReferenceOr::Item(s) => s.as_ref(),
         ReferenceOr::Reference { .. } => return false,
     };
-    let _ = space;
     match &schema.schema_kind {
         SchemaKind::Type(Type::Array(_)) => true,
         SchemaKind::Any(any) => matches!(any_type(any), AnyAs::Array),

@@ -193,6 +193,20 @@ fn operation_schemas_become_models() {
 }
 
 #[test]
+fn a_spec_without_operations_gives_a_models_only_crate() {
+    let text = std::fs::read_to_string("tests/fixtures/objects.json").unwrap_or_default();
+    let output = generate(&text, &Settings::new("objects.json")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.src.keys().collect::<Vec<_>>(), ["models.rs"]);
+    let files = dynroute_codegen::krate::files("objects", "objects.json", &output);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["Cargo.toml", "src/lib.rs", "src/models.rs"]
+    );
+    assert!(!files["Cargo.toml"].contains("reqwest"));
+    assert!(!files["src/lib.rs"].contains("runtime"));
+}
+
+#[test]
 fn output_is_deterministic() {
     for fixture in ["pinned_union", "refs", "objects"] {
         assert_eq!(models(fixture), models(fixture));

@@ -88,7 +88,6 @@ impl crate::runtime::Client {
     ///
     /// * `account_id`: Cloudflare account identifier.
     /// * `gateway_id`: AI Gateway identifier.
-    /// * `page`: Page number, starting at 1.
     /// * `per_page`: Number of routes per page.
     pub fn list_stream<'a>(
         &'a self,
