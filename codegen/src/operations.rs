@@ -23,7 +23,9 @@ use openapiv3::{
     ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
 };
 
-/// Methods of the runtime `Client` that generated methods must not shadow.
+/// Inherent methods of the runtime `Client` (private ones included: all inherent methods of
+/// a type share one namespace) and `builder`, which the emitter adds, plus `clone`, which a
+/// generated method would shadow. A test keeps this in step with the runtime.
 const RESERVED_METHODS: &[&str] = &[
     "builder",
     "builder_for",
@@ -33,6 +35,9 @@ const RESERVED_METHODS: &[&str] = &[
     "execute_value",
     "max_retries",
     "timeout",
+    "request_id",
+    "finish_success",
+    "status_error",
     "clone",
 ];
 
@@ -851,6 +856,41 @@ mod tests {
         assert_eq!(post.method_name, "execute_2");
         assert!(post.returns.is_none());
         assert!(post.body.as_ref().unwrap().required);
+    }
+
+    #[test]
+    fn reserved_methods_cover_every_inherent_method_of_the_runtime_client() {
+        let mut methods = Vec::new();
+        for (path, text) in crate::emit_client::RUNTIME_FILES {
+            let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let is_client = matches!(&*block.self_ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Client"));
+                if block.trait_.is_none() && is_client {
+                    methods.extend(block.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+        assert!(methods.len() >= 10, "{methods:?}");
+        for method in methods {
+            assert!(RESERVED_METHODS.contains(&method.as_str()), "{method}");
+        }
+    }
+
+    #[test]
+    fn an_operation_named_like_a_private_runtime_method_is_renamed() {
+        let spec = SPEC.replace(
+            r#""operationId": "listParts""#,
+            r#""operationId": "requestId""#,
+        );
+        let ir = ir(&spec).unwrap();
+        assert_eq!(ir.operations[0].method_name, "request_id_2");
     }
 
     #[test]
