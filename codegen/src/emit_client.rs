@@ -13,8 +13,7 @@
 //!         operation_id: "getThing",
 //!         method: crate::runtime::Method::GET,
 //!         path: ["/things/", crate::runtime::path::encode_path_param("getThing", "id", id)?.as_str()].concat(),
-//!         query: [page.map(|value| query_value("getThing", "page", &value)).transpose()?.map(|value| ("page", value))]
-//!             .into_iter().flatten().collect(),
+//!         query: [crate::runtime::path::query_pairs("getThing", "page", page.as_ref(), true)?].concat(),
 //!         body: None,
 //!         unwrap: None,
 //!     }).await
@@ -77,9 +76,7 @@ fn arg_type(
 ) -> TokenStream {
     let inner = match ty {
         TypeRef::String => quote!(& #lifetime str),
-        TypeRef::Integer | TypeRef::Integer32 | TypeRef::Number | TypeRef::Boolean => {
-            ty.tokens(space)
-        }
+        ty if by_value(ty) => ty.tokens(space),
         other => {
             let tokens = other.tokens(space);
             quote!(& #lifetime #tokens)
@@ -166,8 +163,17 @@ fn path_expr(op: &Operation) -> TokenStream {
     }
 }
 
-/// The `query:` expression. `overrides` replaces the value expression of a parameter (the
-/// page number inside the paging helper).
+/// Whether a parameter of this type is taken by value (the others by reference).
+fn by_value(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Integer | TypeRef::Integer32 | TypeRef::Number | TypeRef::Boolean
+    )
+}
+
+/// The `query:` expression: the `(name, value)` pairs of every query parameter, in order.
+/// `page_override` replaces the value of one parameter (the page number inside the paging
+/// helper) with an `Option<&_>` expression.
 fn query_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> TokenStream {
     let op_id = &op.operation_id;
     if op.query_params.is_empty() {
@@ -175,20 +181,19 @@ fn query_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> To
     }
     let items = op.query_params.iter().enumerate().map(|(i, param)| {
         let name = &param.name;
+        let explode = param.explode;
         let arg = ident(&param.ident);
-        let source = match &page_override {
-            Some((index, expr)) if *index == i => expr.clone(),
-            _ if param.required => quote!(::std::option::Option::Some(#arg)),
-            _ => quote!(#arg),
+        // An `Option<&T>` of the argument, as it is taken (see `arg_type`).
+        let value = match (&page_override, param.required, by_value(&param.ty)) {
+            (Some((index, expr)), _, _) if *index == i => expr.clone(),
+            (_, true, true) => quote!(::std::option::Option::Some(&#arg)),
+            (_, true, false) => quote!(::std::option::Option::Some(#arg)),
+            (_, false, true) => quote!(#arg.as_ref()),
+            (_, false, false) => quote!(#arg),
         };
-        quote! {
-            #source
-                .map(|value| crate::runtime::path::query_value(#op_id, #name, &value))
-                .transpose()?
-                .map(|value| (#name, value))
-        }
+        quote!(crate::runtime::path::query_pairs(#op_id, #name, #value, #explode)?)
     });
-    quote!([#(#items),*].into_iter().flatten().collect())
+    quote!([#(#items),*].concat())
 }
 
 fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> TokenStream {
@@ -306,7 +311,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
         op,
         Some((
             paging.page_param,
-            quote!(::std::option::Option::Some(#page_ident)),
+            quote!(::std::option::Option::Some(&#page_ident)),
         )),
     );
     let item = paging.item_ty.tokens(space);

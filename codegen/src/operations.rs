@@ -20,7 +20,7 @@ use crate::pointer::Pointer;
 use crate::types::{TypeRef, TypeSpace};
 use openapiv3::{
     OpenAPI, Operation as OaOperation, Parameter, ParameterData, ParameterSchemaOrContent,
-    ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
+    QueryStyle, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
 };
 
 /// Inherent methods of the runtime `Client` (private ones included: all inherent methods of
@@ -102,6 +102,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether the spec requires it (path parameters always are).
     pub required: bool,
+    /// For query arrays in `form` style: one `name=item` pair per item (the default) rather
+    /// than one pair of comma-joined items.
+    pub explode: bool,
     /// Its description.
     pub doc: Option<String>,
 }
@@ -228,6 +231,7 @@ fn collect_operation(
                     ident: idents.claim(&names::field_name(&name)),
                     ty,
                     required: true,
+                    explode: false,
                     doc: data.description.clone(),
                 });
                 path_parts.push(PathPart::Param(path_params.len() - 1));
@@ -249,13 +253,24 @@ fn collect_operation(
                     ));
                 }
             }
-            Parameter::Query { parameter_data, .. } => {
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => {
+                if !matches!(style, QueryStyle::Form) {
+                    return Err(Error::unsupported(
+                        format!("query parameter style `{style:?}`"),
+                        &param_pointer.push("style"),
+                    ));
+                }
                 let ty = param_type(space, &operation_id, parameter_data, param_pointer)?;
                 query_params.push(Param {
                     name: parameter_data.name.clone(),
                     ident: idents.claim(&names::field_name(&parameter_data.name)),
                     ty,
                     required: parameter_data.required,
+                    explode: parameter_data.explode.unwrap_or(true),
                     doc: parameter_data.description.clone(),
                 });
             }
@@ -891,6 +906,27 @@ mod tests {
         );
         let ir = ir(&spec).unwrap();
         assert_eq!(ir.operations[0].method_name, "request_id_2");
+    }
+
+    #[test]
+    fn query_arrays_explode_unless_told_not_to_and_other_styles_are_unsupported() {
+        let ir1 = ir(SPEC).unwrap();
+        assert!(ir1.operations[0].query_params.iter().all(|p| p.explode));
+        let spec = SPEC.replace(
+            r#"{"name": "size", "in": "query","#,
+            r#"{"name": "size", "in": "query", "explode": false,"#,
+        );
+        let ir2 = ir(&spec).unwrap();
+        assert!(!ir2.operations[0].query_params[1].explode);
+        let spec = SPEC.replace(
+            r#"{"name": "size", "in": "query","#,
+            r#"{"name": "size", "in": "query", "style": "deepObject","#,
+        );
+        let err = ir(&spec).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported: query parameter style `DeepObject` at #/paths/~1things~1{thing_id}~1parts/get/parameters/1/style"
+        );
     }
 
     #[test]

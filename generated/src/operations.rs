@@ -51,26 +51,20 @@ impl crate::runtime::Client {
                 ]
                     .concat(),
                 query: [
-                    page
-                        .map(|value| crate::runtime::path::query_value(
-                            "list",
-                            "page",
-                            &value,
-                        ))
-                        .transpose()?
-                        .map(|value| ("page", value)),
-                    per_page
-                        .map(|value| crate::runtime::path::query_value(
-                            "list",
-                            "per_page",
-                            &value,
-                        ))
-                        .transpose()?
-                        .map(|value| ("per_page", value)),
+                    crate::runtime::path::query_pairs(
+                        "list",
+                        "page",
+                        page.as_ref(),
+                        true,
+                    )?,
+                    crate::runtime::path::query_pairs(
+                        "list",
+                        "per_page",
+                        per_page.as_ref(),
+                        true,
+                    )?,
                 ]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
+                    .concat(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
             })
@@ -125,26 +119,20 @@ impl crate::runtime::Client {
                         ]
                             .concat(),
                         query: [
-                            ::std::option::Option::Some(page)
-                                .map(|value| crate::runtime::path::query_value(
-                                    "list",
-                                    "page",
-                                    &value,
-                                ))
-                                .transpose()?
-                                .map(|value| ("page", value)),
-                            per_page
-                                .map(|value| crate::runtime::path::query_value(
-                                    "list",
-                                    "per_page",
-                                    &value,
-                                ))
-                                .transpose()?
-                                .map(|value| ("per_page", value)),
+                            crate::runtime::path::query_pairs(
+                                "list",
+                                "page",
+                                ::std::option::Option::Some(&page),
+                                true,
+                            )?,
+                            crate::runtime::path::query_pairs(
+                                "list",
+                                "per_page",
+                                per_page.as_ref(),
+                                true,
+                            )?,
                         ]
-                            .into_iter()
-                            .flatten()
-                            .collect(),
+                            .concat(),
                         body: ::std::option::Option::None,
                         unwrap: ::std::option::Option::Some("data"),
                     })

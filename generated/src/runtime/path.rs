@@ -35,24 +35,60 @@ pub fn encode_path_param(
     Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
 }
 
-/// Renders a query parameter value: strings as they are, whole numbers without a fraction
-/// (`50`, also from an `f64` holding 50.0), other numbers and booleans as JSON writes them,
-/// anything else as JSON text.
+/// Renders a parameter value: strings as they are, whole numbers without a fraction (`50`,
+/// also from an `f64` holding 50.0), other numbers and booleans as JSON writes them, anything
+/// else as JSON text.
 pub fn query_value<T: Serialize + ?Sized>(
     operation: &'static str,
     name: &'static str,
     value: &T,
 ) -> Result<String, Error> {
-    match serde_json::to_value(value) {
-        Ok(Value::String(text)) => Ok(text),
-        Ok(Value::Number(number)) => Ok(match whole_number(&number) {
+    Ok(render(&to_json(operation, name, value)?))
+}
+
+/// The `(name, value)` pairs of one query parameter in OpenAPI's default `form` style: none
+/// for `None`; for an array, one pair per item when `explode` (`tags=a&tags=b`, the
+/// default) or one pair of comma-joined items (`tags=a,b`); otherwise one pair rendered as
+/// [`query_value`] does.
+pub fn query_pairs<T: Serialize + ?Sized>(
+    operation: &'static str,
+    name: &'static str,
+    value: Option<&T>,
+    explode: bool,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    Ok(match to_json(operation, name, value)? {
+        Value::Array(items) if explode => items.iter().map(|item| (name, render(item))).collect(),
+        Value::Array(items) => {
+            let joined: Vec<String> = items.iter().map(render).collect();
+            vec![(name, joined.join(","))]
+        }
+        other => vec![(name, render(&other))],
+    })
+}
+
+fn to_json<T: Serialize + ?Sized>(
+    operation: &'static str,
+    name: &'static str,
+    value: &T,
+) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|err| {
+        Error::new(ErrorKind::InvalidRequest, operation)
+            .with_message(format!("parameter `{name}` cannot be serialized"))
+            .with_source(err)
+    })
+}
+
+fn render(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => match whole_number(number) {
             Some(whole) => whole.to_string(),
             None => number.to_string(),
-        }),
-        Ok(other) => Ok(other.to_string()),
-        Err(err) => Err(Error::new(ErrorKind::InvalidRequest, operation)
-            .with_message(format!("query parameter `{name}` cannot be serialized"))
-            .with_source(err)),
+        },
+        other => other.to_string(),
     }
 }
 
@@ -113,5 +149,27 @@ mod tests {
         assert_eq!(query_value("list", "per_page", &50.0f64).unwrap(), "50");
         assert_eq!(query_value("list", "ratio", &0.25f64).unwrap(), "0.25");
         assert_eq!(query_value("list", "big", &1e300f64).unwrap(), "1e+300");
+    }
+
+    #[test]
+    fn query_pairs_follow_the_form_style() {
+        let tags = vec!["a b".to_string(), "c".to_string()];
+        assert_eq!(
+            query_pairs("list", "tags", Some(&tags), true).unwrap(),
+            [("tags", "a b".to_string()), ("tags", "c".to_string())]
+        );
+        assert_eq!(
+            query_pairs("list", "tags", Some(&tags), false).unwrap(),
+            [("tags", "a b,c".to_string())]
+        );
+        assert_eq!(
+            query_pairs("list", "n", Some(&[1.0f64, 2.5]), true).unwrap(),
+            [("n", "1".to_string()), ("n", "2.5".to_string())]
+        );
+        assert_eq!(
+            query_pairs("list", "page", Some(&3i64), true).unwrap(),
+            [("page", "3".to_string())]
+        );
+        assert_eq!(query_pairs::<str>("list", "q", None, true).unwrap(), []);
     }
 }
