@@ -22,6 +22,7 @@ use openapiv3::{
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Index of a named type in the [`TypeSpace`].
@@ -625,27 +626,17 @@ impl TypeSpace {
         Ok(nullable(TypeRef::Named(id), target.is_ok_and(is_nullable)))
     }
 
-    fn convert_ref(
+    /// A schema or a `$ref` -> a type (`S` is `Schema` or the `Box<Schema>` of properties
+    /// and items).
+    fn convert_ref<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         hint: &Hint,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.ref_type(reference, &pointer.push("$ref")),
-            ReferenceOr::Item(schema) => self.convert(schema, hint, pointer),
-        }
-    }
-
-    fn convert_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: &Hint,
-        pointer: &Pointer,
-    ) -> Result<TypeRef, Error> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.ref_type(reference, &pointer.push("$ref")),
-            ReferenceOr::Item(schema) => self.convert(schema, hint, pointer),
+            ReferenceOr::Item(schema) => self.convert(schema.borrow(), hint, pointer),
         }
     }
 
@@ -739,7 +730,7 @@ impl TypeSpace {
         let item_hint = Hint {
             candidates: hint.candidates.iter().map(|c| singular(c)).collect(),
         };
-        let inner = self.convert_boxed(items, &item_hint, &pointer.push("items"))?;
+        let inner = self.convert_ref(items, &item_hint, &pointer.push("items"))?;
         Ok(TypeRef::Vec(Box::new(inner)))
     }
 
@@ -939,7 +930,7 @@ impl TypeSpace {
             } else {
                 hint
             };
-            let ty = self.convert_boxed(&schema, &hint, &pointer)?;
+            let ty = self.convert_ref(&schema, &hint, &pointer)?;
             let (doc, default) = match &schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.clone(),
