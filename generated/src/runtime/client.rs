@@ -301,6 +301,20 @@ mod tests {
     }
 
     #[test]
+    fn builder_debug_hides_credentials() {
+        let bearer = Client::builder_for("http://127.0.0.1:1")
+            .credentials(Credentials::bearer("tok-secret-2"));
+        let pair = Client::builder_for("http://127.0.0.1:1")
+            .credentials(Credentials::headers([("X-Key", "key-secret-3")]));
+        let text = format!("{bearer:?} {pair:?}");
+        assert!(
+            !text.contains("tok-secret-2") && !text.contains("key-secret-3"),
+            "{text}"
+        );
+        assert!(text.contains("X-Key"), "{text}");
+    }
+
+    #[test]
     fn rejects_bad_base_url() {
         let err = Client::builder_for("not a url").build().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
