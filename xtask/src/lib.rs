@@ -26,6 +26,14 @@ pub enum TaskError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// `--name` is not a valid package name.
+    #[error(
+        "`{name}` is not a valid package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+    )]
+    PackageName {
+        /// The name as given.
+        name: String,
+    },
     /// The generator rejected the spec.
     #[error("{path}: {source}")]
     Generate {
@@ -34,6 +42,47 @@ pub enum TaskError {
         /// The generator error (with a JSON pointer or line:column).
         source: Error,
     },
+}
+
+/// The package name of a standalone crate: `name` when given (it must be a valid Cargo
+/// package name, since it is written into `Cargo.toml`), else one made from the output
+/// directory's name.
+pub fn package_name(name: Option<&str>, out: &Path) -> Result<String, TaskError> {
+    let valid = |n: &str| {
+        n.starts_with(|c: char| c.is_ascii_alphabetic())
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    if let Some(name) = name {
+        return if valid(name) {
+            Ok(name.to_string())
+        } else {
+            Err(TaskError::PackageName {
+                name: name.to_string(),
+            })
+        };
+    }
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let derived: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Ok(if valid(&derived) {
+        derived
+    } else {
+        format!("generated-{derived}")
+            .trim_end_matches('-')
+            .to_string()
+    })
 }
 
 /// The repository root (the parent of this package).
@@ -97,4 +146,33 @@ pub fn write(path: &Path, text: &str) -> Result<(), TaskError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names() {
+        let out = Path::new("/tmp/my api.v2");
+        assert_eq!(package_name(None, out).ok().as_deref(), Some("my-api-v2"));
+        assert_eq!(
+            package_name(None, Path::new("/tmp/2024")).ok().as_deref(),
+            Some("generated-2024")
+        );
+        assert_eq!(
+            package_name(None, Path::new("/")).ok().as_deref(),
+            Some("generated")
+        );
+        assert_eq!(
+            package_name(Some("client_v2"), out).ok().as_deref(),
+            Some("client_v2")
+        );
+        let err = package_name(Some("a\"b"), out).err().map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.starts_with("`a\"b` is not a valid package name")),
+            "{err:?}"
+        );
+    }
 }

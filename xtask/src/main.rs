@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use dynroute_codegen::{Settings, krate};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xtask::{TaskError, expected_files, read, repo_root, stale_files, write};
+use xtask::{TaskError, expected_files, package_name, read, repo_root, stale_files, write};
 
 #[derive(Parser)]
 #[command(about = "Project automation for dynroute")]
@@ -59,7 +59,7 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
                         source,
                     }
                 })?;
-            let name = name.unwrap_or_else(|| crate_name(&out));
+            let name = package_name(name.as_deref(), &out)?;
             for (file, text) in krate::files(&name, &label, &output) {
                 write(&out.join(file), &text)?;
             }
@@ -93,28 +93,5 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             }
             Ok(ExitCode::FAILURE)
         }
-    }
-}
-
-/// A package name from the output directory's name.
-fn crate_name(out: &std::path::Path) -> String {
-    let base = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("generated-{name}")
-    } else {
-        name
     }
 }
