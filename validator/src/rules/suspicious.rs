@@ -14,11 +14,15 @@ use crate::schema::RouteSchema;
 /// Condition operators the documentation lists.
 pub const OPERATORS: &[&str] = &["$eq", "$ne", "$in", "$and", "$or"];
 
+/// The key editors read to find a document's JSON Schema (`"$schema":
+/// "../route.schema.json"` gives completion in route files). It is for tools, not the API.
+const SCHEMA_KEY: &str = "$schema";
+
 /// Warns about route-level properties the schema does not declare.
 pub fn check_route_fields(schema: &RouteSchema, route: &Value, base: &str, out: &mut Vec<Finding>) {
     if let Some(obj) = route.as_object() {
         for key in obj.keys() {
-            if !schema.route_fields.contains(key) {
+            if key != SCHEMA_KEY && !schema.route_fields.contains(key) {
                 out.push(ignored(push_token(base, key), key, &schema.route_fields));
             }
         }
