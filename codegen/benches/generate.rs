@@ -4,7 +4,9 @@
 //! Run: `CARGO_TARGET_DIR=target/codegen cargo bench -p dynroute-codegen --bench generate`
 //! Measured on a shared 2-core machine (rustc 1.95, release bench profile), including the
 //! client emitter, with `-- --warm-up-time 1 --measurement-time 3`:
-//! `generate/spec` 6.2 ms (5.9–6.4), `generate/official` 12.5 ms (12.0–13.1).
+//! `generate/spec` 5.2 ms (5.1–5.2), `generate/official` 9.8 ms (9.7–10.0), with the
+//! number helper and docs escaping (an earlier run, before them and under heavier machine
+//! load, gave 6.2 and 12.5 ms).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dynroute_codegen::{Settings, generate};
