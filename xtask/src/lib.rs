@@ -12,8 +12,10 @@ pub const CRATE_SRC: &str = "generated/src";
 pub const ROUTE_SCHEMA: &str = "spec/route.schema.json";
 /// The component of the spec that is a route document.
 pub const ROUTE_COMPONENT: &str = "RouteDefinition";
-/// `$id` of the route schema.
-pub const ROUTE_SCHEMA_ID: &str = "https://dynroute.dev/route.schema.json";
+/// `$id` of the route schema: where the file is served from the repository, so that route
+/// files can name it by URL as well as by relative path.
+pub const ROUTE_SCHEMA_ID: &str =
+    "https://raw.githubusercontent.com/dynroute/dynroute/main/spec/route.schema.json";
 
 /// Problems of the xtask commands.
 #[derive(Debug, thiserror::Error)]
