@@ -33,6 +33,7 @@ const RESERVED_METHODS: &[&str] = &[
     "base_url",
     "execute",
     "execute_value",
+    "decode_response",
     "max_retries",
     "timeout",
     "request_id",

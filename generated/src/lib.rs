@@ -249,6 +249,45 @@ mod tests {
     }
 
     #[test]
+    fn cloudflare_client_decodes_a_live_route_with_graph_data() {
+        use runtime::{Method, RequestSpec};
+        let client = Client::cloudflare_builder().build().unwrap();
+        let request = RequestSpec {
+            operation_id: "get",
+            method: Method::GET,
+            path: "/routes/route-1".to_owned(),
+            query: Vec::new(),
+            body: None,
+            unwrap: Some("result"),
+        };
+        let graph = json!([{"id": "s", "type": "start", "outputs": {"next": {"elementId": "e"}}},
+                           {"id": "e", "type": "end", "outputs": {}}]);
+        let body = json!({"success": true, "result": {
+            "id": "route-1", "name": "route", "gateway_id": "gateway-1",
+            "created_at": "2025-01-01T00:00:00Z", "modified_at": "2025-01-01T00:00:00Z",
+            "version": {"version_id": "v1", "data": graph, "active": "true",
+                        "created_at": "2025-01-01T00:00:00Z"},
+            "deployment": {"deployment_id": "d1", "version_id": "v1",
+                           "created_at": "2025-01-01T00:00:00Z"}
+        }});
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(REQUEST_ID_HEADER, "ray-7".parse().unwrap());
+        let ok = reqwest::StatusCode::OK;
+        let route: models::Route = client
+            .decode_response(&request, ok, &headers, body.to_string().as_bytes())
+            .unwrap();
+        assert_eq!(route.elements.len(), 2);
+        assert_eq!(route.version.data, graph.to_string());
+
+        let failed = br#"{"success": false, "errors": [{"code": 1, "message": "gone"}]}"#;
+        let err = client
+            .decode_response::<models::Route>(&request, ok, &headers, failed)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.request_id(), Some("ray-7"));
+    }
+
+    #[test]
     fn credentials_from_env_prefers_token_and_explains_what_is_missing() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| {

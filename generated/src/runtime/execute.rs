@@ -34,11 +34,29 @@ impl Client {
     pub async fn execute<T: DeserializeOwned>(&self, request: RequestSpec) -> Result<T, Error> {
         let operation = request.operation_id;
         let value = self.execute_value(request).await?;
-        serde_json::from_value(value).map_err(|err| {
-            Error::new(ErrorKind::Decode, operation)
-                .with_message("the response does not match the expected type")
-                .with_source(err)
-        })
+        decode_as(operation, value)
+    }
+
+    /// What [`execute`](Client::execute) makes of the final response to `request`, without
+    /// the network: a success status gives the checked, hooked, unwrapped body decoded into
+    /// `T`; any other status gives the error `execute` returns when it stops retrying.
+    ///
+    /// Every byte here comes from the server, so this never panics; it is what the fuzz target
+    /// `decode_response` exercises. Errors report one attempt.
+    pub fn decode_response<T: DeserializeOwned>(
+        &self,
+        request: &RequestSpec,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if !status.is_success() {
+            return Err(self
+                .status_error(request.operation_id, status, headers, body)
+                .with_attempts(1));
+        }
+        let value = self.finish_success(request, status, headers, body, 1)?;
+        decode_as(request.operation_id, value)
     }
 
     /// Sends `request` and returns the (unwrapped) success body as JSON.
@@ -206,5 +224,114 @@ impl Client {
             Err(_) if bytes.is_empty() => error,
             Err(_) => error.with_body(Some(String::from_utf8_lossy(bytes).into_owned())),
         }
+    }
+}
+
+/// Decodes the (unwrapped) success body of `operation` into `T`.
+fn decode_as<T: DeserializeOwned>(operation: &'static str, value: Value) -> Result<T, Error> {
+    serde_json::from_value(value).map_err(|err| {
+        Error::new(ErrorKind::Decode, operation)
+            .with_message("the response does not match the expected type")
+            .with_source(err)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn client() -> Client {
+        Client::builder_for("http://127.0.0.1:1")
+            .request_id_header("x-request-id")
+            .response_hook(|_: &str, body: &mut Value| {
+                if let Some(map) = body.as_object_mut() {
+                    map.insert("hooked".to_owned(), Value::Bool(true));
+                }
+            })
+            .build()
+            .unwrap()
+    }
+
+    fn request(unwrap: Option<&'static str>) -> RequestSpec {
+        RequestSpec {
+            operation_id: "op",
+            method: Method::GET,
+            path: "/x".to_owned(),
+            query: Vec::new(),
+            body: None,
+            unwrap,
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(
+        unwrap: Option<&'static str>,
+        status: u16,
+        headers: &[(&'static str, &str)],
+        body: &str,
+    ) -> Result<T, Error> {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        let status = StatusCode::from_u16(status).unwrap();
+        client().decode_response(&request(unwrap), status, &map, body.as_bytes())
+    }
+
+    #[test]
+    fn success_is_hooked_unwrapped_and_typed() {
+        let body = r#"{"success": true, "result": {"n": 1}}"#;
+        let whole: Value = decode(None, 200, &[], body).unwrap();
+        assert_eq!(whole["hooked"], Value::Bool(true));
+        assert_eq!(whole["result"]["n"], 1);
+        let n: Value = decode(Some("result"), 200, &[], body).unwrap();
+        assert_eq!(n, serde_json::json!({"n": 1}));
+        let err = decode::<String>(Some("result"), 200, &[], body).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(err.to_string().contains("expected type"), "{err}");
+        // An empty body is JSON null.
+        let empty: Option<u8> = decode(None, 204, &[], " \n").unwrap();
+        assert_eq!(empty, None);
+    }
+
+    #[test]
+    fn success_false_is_an_api_error_with_details() {
+        let body = r#"{"success": false, "errors": [{"code": 7003, "message": "no route"}]}"#;
+        let err = decode::<Value>(None, 200, &[("x-request-id", "ray-1")], body).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.status(), Some(StatusCode::OK));
+        assert_eq!(err.request_id(), Some("ray-1"));
+        assert_eq!(err.attempts(), 1);
+        assert_eq!(err.details()[0].code, Some(7003));
+        assert_eq!(err.details()[0].message, "no route");
+    }
+
+    #[test]
+    fn missing_property_and_non_json_bodies_are_decode_errors() {
+        let err = decode::<Value>(Some("result"), 200, &[], r#"{"success": true}"#).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(err.to_string().contains("no `result` property"), "{err}");
+        let err = decode::<Value>(Some("result"), 200, &[], "[1]").unwrap_err();
+        assert!(err.to_string().contains("not an object"), "{err}");
+        let err = decode::<Value>(None, 200, &[], "<html>").unwrap_err();
+        assert_eq!(
+            (err.kind(), err.body()),
+            (ErrorKind::Decode, Some("<html>"))
+        );
+    }
+
+    #[test]
+    fn error_statuses_carry_details_retry_after_and_body() {
+        let body = r#"{"success": false, "errors": [{"message": "slow down"}]}"#;
+        let err = decode::<Value>(Some("result"), 429, &[("retry-after", "7")], body).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::RateLimited);
+        assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+        assert_eq!(err.details()[0].message, "slow down");
+        assert_eq!(err.attempts(), 1);
+        let err = decode::<Value>(None, 502, &[], "bad gateway").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Server);
+        assert_eq!(err.body(), Some("bad gateway"));
+        let err = decode::<Value>(None, 404, &[], "").unwrap_err();
+        assert_eq!((err.kind(), err.body()), (ErrorKind::NotFound, None));
     }
 }
