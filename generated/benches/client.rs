@@ -29,24 +29,10 @@ const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
 const GATEWAY: &str = "gw";
 
 fn body() -> String {
-    let graph = json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
-        {"id": "plan", "type": "conditional",
-         "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
-         "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
-        {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user_id", "limit": 100.0, "limitType": "count", "window": 3600.0},
-         "outputs": {"success": {"elementId": "cheap"}, "fallback": {"elementId": "end"}}},
-        {"id": "split", "type": "percentage",
-         "outputs": {"30%": {"elementId": "cheap"}, "70%": {"elementId": "strong"}}},
-        {"id": "cheap", "type": "model",
-         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000.0, "retries": 2.0},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "strong"}}},
-        {"id": "strong", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000.0, "retries": 4.0},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ]);
+    // The same six-element graph the client tests use.
+    let graph: serde_json::Value =
+        serde_json::from_str(include_str!("../tests/fixtures/six-element-graph.json"))
+            .expect("the fixture is JSON");
     json!({"success": true, "result": {
         "id": "r1", "name": "support", "gateway_id": GATEWAY,
         "created_at": "2026-05-01T10:00:00Z", "modified_at": "2026-05-01T10:00:00Z",

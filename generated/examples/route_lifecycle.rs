@@ -31,15 +31,15 @@ fn graph(cheap_share: u32) -> Result<Vec<Element>, serde_json::Error> {
          "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
          "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
         {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user_id", "limit": 100.0, "limitType": "count", "window": 3600.0},
+         "properties": {"key": "metadata.user_id", "limit": 100, "limitType": "count", "window": 3600},
          "outputs": {"success": {"elementId": "cheap"}, "fallback": {"elementId": "end"}}},
         {"id": "split", "type": "percentage",
          "outputs": {cheap: {"elementId": "cheap"}, strong: {"elementId": "strong"}}},
         {"id": "cheap", "type": "model",
-         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000.0, "retries": 2.0},
+         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000, "retries": 2},
          "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "strong"}}},
         {"id": "strong", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000.0, "retries": 4.0},
+         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000, "retries": 4},
          "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ]))

@@ -7,30 +7,16 @@ pub mod prism;
 pub mod scripted;
 
 use dynroute_client::models::Element;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A realistic route graph using all six element types (start, conditional, percentage,
 /// rate, model, end), wire names and numbers as Cloudflare documents them.
 pub fn six_element_graph() -> Value {
-    json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
-        {"id": "plan", "type": "conditional",
-         "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
-         "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
-        {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user_id", "limit": 100, "limitType": "count", "window": 3600},
-         "outputs": {"success": {"elementId": "cheap"}, "fallback": {"elementId": "end"}}},
-        {"id": "split", "type": "percentage",
-         "outputs": {"30%": {"elementId": "cheap"}, "70%": {"elementId": "strong"}}},
-        {"id": "cheap", "type": "model",
-         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct", "timeout": 30000, "retries": 2},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "strong"}}},
-        {"id": "strong", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o-mini", "timeout": 60000, "retries": 4},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ])
+    serde_json::from_str(SIX_ELEMENT_GRAPH).expect("the fixture is JSON")
 }
+
+/// The text of `tests/fixtures/six-element-graph.json` (the benchmark reads it too).
+pub const SIX_ELEMENT_GRAPH: &str = include_str!("../fixtures/six-element-graph.json");
 
 /// [`six_element_graph`] as typed elements.
 pub fn six_elements() -> Vec<Element> {
