@@ -789,7 +789,7 @@ impl TypeSpace {
                     // `allOf: [$ref]` only decorates a reference: the same type.
                     return Ok(Shape::Plain);
                 }
-                Ok(Shape::Struct(self.merge_all_of(all_of, pointer, 0)?))
+                Ok(Shape::Struct(self.merge_all_of(all_of, pointer)?))
             }
             SchemaKind::Any(any) => {
                 if !any.one_of.is_empty() {
@@ -805,7 +805,7 @@ impl TypeSpace {
                     ));
                 }
                 if !any.all_of.is_empty() {
-                    let mut props = self.merge_all_of(&any.all_of, pointer, 0)?;
+                    let mut props = self.merge_all_of(&any.all_of, pointer)?;
                     let own = self.own_props(&any.properties, &any.required, pointer);
                     props.merge(own);
                     return Ok(Shape::Struct(props));
@@ -872,7 +872,20 @@ impl TypeSpace {
         &self,
         parts: &[ReferenceOr<Schema>],
         pointer: &Pointer,
+    ) -> Result<Props, Error> {
+        self.merge_parts(parts, pointer, 0, &mut BTreeMap::new())
+    }
+
+    /// [`Self::merge_all_of`] at nesting `depth`. `merged_refs` holds the properties of
+    /// every referenced part merged so far, so that a schema reached through many paths
+    /// (`A: allOf [B, C]`, `B` and `C` both `allOf [D]`, ...) is merged once, not once per
+    /// path: the work stays linear in the number of schemas instead of doubling per level.
+    fn merge_parts(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
         depth: usize,
+        merged_refs: &mut BTreeMap<String, Props>,
     ) -> Result<Props, Error> {
         if depth > 32 {
             return Err(Error::invalid(
@@ -882,36 +895,55 @@ impl TypeSpace {
         }
         let mut merged = Props::default();
         for (index, part) in parts.iter().enumerate() {
-            let part_pointer = match part {
+            let props = match part {
                 ReferenceOr::Reference { reference } => {
-                    Pointer::from_ref(reference).unwrap_or_default()
+                    if let Some(props) = merged_refs.get(reference) {
+                        props.clone()
+                    } else {
+                        let part_pointer = Pointer::from_ref(reference).unwrap_or_default();
+                        let props = self.part_props(part, &part_pointer, depth, merged_refs)?;
+                        merged_refs.insert(reference.clone(), props.clone());
+                        props
+                    }
                 }
-                ReferenceOr::Item(_) => pointer.push("allOf").index(index),
-            };
-            let schema = self.resolve(part)?;
-            let props = match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    self.check_extra_map(object.additional_properties.as_ref(), &part_pointer)?;
-                    self.own_props(&object.properties, &object.required, &part_pointer)
-                }
-                SchemaKind::AllOf { all_of } => {
-                    self.merge_all_of(all_of, &part_pointer, depth + 1)?
-                }
-                SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                    let mut props = self.merge_all_of(&any.all_of, &part_pointer, depth + 1)?;
-                    props.merge(self.own_props(&any.properties, &any.required, &part_pointer));
-                    props
-                }
-                _ => {
-                    return Err(Error::unsupported(
-                        "allOf part that is not an object",
-                        &part_pointer,
-                    ));
+                ReferenceOr::Item(_) => {
+                    let part_pointer = pointer.push("allOf").index(index);
+                    self.part_props(part, &part_pointer, depth, merged_refs)?
                 }
             };
             merged.merge(props);
         }
         Ok(merged)
+    }
+
+    /// The properties one `allOf` part contributes.
+    fn part_props(
+        &self,
+        part: &ReferenceOr<Schema>,
+        part_pointer: &Pointer,
+        depth: usize,
+        merged_refs: &mut BTreeMap<String, Props>,
+    ) -> Result<Props, Error> {
+        let schema = self.resolve(part)?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                self.check_extra_map(object.additional_properties.as_ref(), part_pointer)?;
+                Ok(self.own_props(&object.properties, &object.required, part_pointer))
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.merge_parts(all_of, part_pointer, depth + 1, merged_refs)
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                let mut props =
+                    self.merge_parts(&any.all_of, part_pointer, depth + 1, merged_refs)?;
+                props.merge(self.own_props(&any.properties, &any.required, part_pointer));
+                Ok(props)
+            }
+            _ => Err(Error::unsupported(
+                "allOf part that is not an object",
+                part_pointer,
+            )),
+        }
     }
 
     fn struct_def(&mut self, name: &str, props: Props) -> Result<StructDef, Error> {
@@ -1072,9 +1104,9 @@ impl TypeSpace {
             SchemaKind::Type(Type::Object(o)) => {
                 Some(self.own_props(&o.properties, &o.required, &root))
             }
-            SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &root, 0).ok(),
+            SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &root).ok(),
             SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                let mut props = self.merge_all_of(&any.all_of, &root, 0).ok()?;
+                let mut props = self.merge_all_of(&any.all_of, &root).ok()?;
                 props.merge(self.own_props(&any.properties, &any.required, &root));
                 Some(props)
             }
@@ -1110,7 +1142,7 @@ enum Shape {
 }
 
 /// Properties of an object (after allOf merging) with where each came from.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Props {
     items: IndexMap<String, (ReferenceOr<Box<Schema>>, Pointer)>,
     required: BTreeSet<String>,

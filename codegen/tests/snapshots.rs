@@ -134,6 +134,52 @@ fn all_of_is_merged() {
     assert!(text.contains("pub summary: ::std::option::Option<crate::models::Summary>"));
 }
 
+/// `Level0: allOf [Level1, Level1, {p0}]`, `Level1: allOf [Level2, Level2, {p1}]`, ...: each
+/// level reaches the next twice, so merging every path separately would take 2^30 merges.
+/// Each referenced schema is merged once, and every level's property arrives.
+#[test]
+fn all_of_diamonds_are_merged_once_per_schema() {
+    let levels = 30;
+    let mut schemas = serde_json::Map::new();
+    for level in 0..levels {
+        let next =
+            serde_json::json!({ "$ref": format!("#/components/schemas/Level{}", level + 1) });
+        let own = serde_json::json!({
+            "type": "object",
+            "required": [format!("p{level}")],
+            "properties": { format!("p{level}"): { "type": "string" } }
+        });
+        schemas.insert(
+            format!("Level{level}"),
+            serde_json::json!({ "allOf": [next, next, own] }),
+        );
+    }
+    schemas.insert(
+        format!("Level{levels}"),
+        serde_json::json!({ "type": "object", "properties": { "last": { "type": "integer" } } }),
+    );
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {},
+        "components": { "schemas": schemas }
+    });
+    let output = generate(&spec.to_string(), &Settings::new("diamonds.json")).expect("generates");
+    let models = output.src.get("models.rs").cloned().unwrap_or_default();
+    let level0 = models
+        .split("pub struct Level0 {")
+        .nth(1)
+        .unwrap_or_default();
+    let level0 = level0.split("}\n").next().unwrap_or_default();
+    for level in 0..levels {
+        assert!(
+            level0.contains(&format!("pub p{level}: ::std::string::String")),
+            "p{level}"
+        );
+    }
+    assert!(level0.contains("pub last: ::std::option::Option<i64>"));
+}
+
 #[test]
 fn discriminator_gives_internally_tagged_enum() {
     let text = check("one_of_discriminator");
