@@ -9,7 +9,7 @@
 //! description, see the README):
 //!
 //! ```sh
-//! "$(scripts/install-prism)" mock -p 4010 ../shared/reference/cloudflare-dynamic-routing.openapi.json &
+//! "$(scripts/install-node-tool prism)" mock -p 4010 ../shared/reference/cloudflare-dynamic-routing.openapi.json &
 //! CLOUDFLARE_API_TOKEN=test CLOUDFLARE_BASE_URL=http://127.0.0.1:4010 \
 //!   cargo run -p dynroute-client --example route_lifecycle -- 0d37909e38d3e99c29fa2cd343ac421a my-gateway
 //! ```

@@ -4,7 +4,7 @@
 //! (path, query, headers, security, body) with an error, which fails the call; every response
 //! Prism returns, static examples and dynamically generated ones, must decode.
 //!
-//! Needs `DYNROUTE_PRISM` (see `scripts/install-prism`); fails without it when `CI=true`.
+//! Needs `DYNROUTE_PRISM` (see `scripts/install-node-tool prism`); fails without it when `CI=true`.
 
 mod client_support;
 

@@ -1,4 +1,4 @@
-//! Starts Stoplight Prism (`scripts/install-prism`) as a mock of an OpenAPI description on
+//! Starts Stoplight Prism (`scripts/install-node-tool prism`) as a mock of an OpenAPI description on
 //! 127.0.0.1, with request validation on, and stops it when dropped.
 //!
 //! The binary comes from `DYNROUTE_PRISM`. Without it the contract tests fail when `CI` is
@@ -23,12 +23,12 @@ pub fn binary() -> Option<PathBuf> {
         Some(path) => Some(PathBuf::from(path)),
         None if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
             "DYNROUTE_PRISM is not set but CI=true: contract tests must run in CI. \
-             Run `export DYNROUTE_PRISM=\"$(scripts/install-prism)\"` first."
+             Run `export DYNROUTE_PRISM=\"$(scripts/install-node-tool prism)\"` first."
         ),
         None => {
             eprintln!(
                 "skipped: set DYNROUTE_PRISM to run the contract tests \
-                 (export DYNROUTE_PRISM=\"$(scripts/install-prism)\")"
+                 (export DYNROUTE_PRISM=\"$(scripts/install-node-tool prism)\")"
             );
             None
         }

@@ -155,7 +155,6 @@ fn sarif(diagnostics: &[&Diagnostic]) -> String {
         .map(|r| {
             json!({
                 "id": r.name,
-                "name": r.name,
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.explanation.split("\n\n").next().unwrap_or(r.summary)},
                 "help": {"text": r.explanation},
@@ -215,8 +214,8 @@ fn sarif(diagnostics: &[&Diagnostic]) -> String {
 /// URIs, which the upload action makes relative to the checkout. A bare absolute path would
 /// read as relative to the repository root.
 fn uri(file: &str) -> String {
-    let path = file.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
+    let path = without_dot_segments(&file.replace('\\', "/"));
+    let path = path.as_str();
     match path.as_bytes() {
         [b'/', ..] => format!("file://{}", percent_encode(path)),
         [drive, b':', b'/', ..] if drive.is_ascii_alphabetic() => {
@@ -227,6 +226,32 @@ fn uri(file: &str) -> String {
             )
         }
         _ => percent_encode(path),
+    }
+}
+
+/// `path` with `.` and `..` segments resolved by their text, as RFC 3986 does for URIs: a
+/// code scanning viewer may resolve `..` differently where symbolic links are involved. A
+/// relative path keeps the `..` segments that lead above its start.
+fn without_dot_segments(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let drive = |segment: &str| segment.len() == 2 && segment.ends_with(':');
+    let mut kept: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match (segment, kept.last()) {
+            ("" | ".", _) => {}
+            ("..", Some(last)) if *last != ".." && !(kept.len() == 1 && drive(last)) => {
+                kept.pop();
+            }
+            // Above the root of an absolute path (or of a drive) is that root.
+            ("..", _) if absolute || kept.first().is_some_and(|first| drive(first)) => {}
+            (segment, _) => kept.push(segment),
+        }
+    }
+    let joined = kept.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
     }
 }
 
@@ -302,6 +327,15 @@ mod tests {
         assert_eq!(uri("a:b.json"), "a%3Ab.json");
         assert_eq!(uri("/home/u/r.json"), "file:///home/u/r.json");
         assert_eq!(uri("C:\\r\\é.json"), "file:///C:/r/%C3%A9.json");
+        // Dot segments are resolved: viewers must not meet `..` in a location.
+        assert_eq!(
+            uri("/w/repo/validator/../spec/x.json"),
+            "file:///w/repo/spec/x.json"
+        );
+        assert_eq!(uri("/../x.json"), "file:///x.json");
+        assert_eq!(uri("C:\\a\\..\\..\\x.json"), "file:///C:/x.json");
+        assert_eq!(uri("routes/./a/../x.json"), "routes/x.json");
+        assert_eq!(uri("../routes/x.json"), "../routes/x.json");
     }
 
     #[test]
