@@ -513,3 +513,45 @@ async fn connection_refused_is_a_connection_error_and_retried() {
     assert_eq!(err.attempts(), 3);
     assert_no_secret(&format!("{err} {err:?}"));
 }
+
+/// A body over `max_response_bytes` is refused, whether the server announces its length or
+/// only closes the connection after it, and it is not retried; a body of exactly the limit
+/// decodes.
+#[tokio::test]
+async fn a_response_over_the_size_limit_is_refused_without_retrying() {
+    let mut route = route_json("r1");
+    route["name"] = json!("n".repeat(100_000));
+    let reply = ok(route);
+    let Reply::Respond { body, .. } = &reply else {
+        panic!("a JSON reply");
+    };
+    let size = body.len();
+    for reply in [reply.clone(), reply.unsized_body()] {
+        let server = ScriptedServer::start(vec![reply]).await;
+        let with_limit = |limit: usize| {
+            Client::cloudflare_builder()
+                .base_url(&server.base_url)
+                .credentials(Credentials::api_token(TOKEN))
+                .max_response_bytes(limit)
+                .build()
+                .expect("client builds")
+        };
+        let err = with_limit(size - 1)
+            .get(ACCOUNT, GATEWAY, "r1")
+            .await
+            .expect_err("too large");
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert_eq!(err.attempts(), 1);
+        assert_eq!(server.requests().len(), 1, "not retried");
+        let limit = size - 1;
+        assert!(
+            err.to_string().contains(&format!("limit of {limit} bytes")),
+            "{err}"
+        );
+        let route = with_limit(size)
+            .get(ACCOUNT, GATEWAY, "r1")
+            .await
+            .expect("decodes");
+        assert_eq!(route.name.len(), 100_000);
+    }
+}

@@ -15,6 +15,9 @@ use super::retry::RetryPolicy;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default limit on the size of one response body (64 MiB): a larger body is refused while it
+/// arrives, so a misbehaving server cannot make the client hold unbounded memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Per-request overrides of the client's settings; `None` keeps the client's value.
 ///
@@ -60,6 +63,7 @@ pub(crate) struct Inner {
     pub(crate) default_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
     pub(crate) request_id_header: Option<HeaderName>,
     pub(crate) hook: Option<Arc<dyn ResponseHook>>,
     credentials_kind: &'static str,
@@ -118,6 +122,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
     user_agent: String,
     request_id_header: Option<String>,
     hook: Option<Arc<dyn ResponseHook>>,
@@ -132,13 +137,14 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
     /// A builder with the default settings: no credentials, 2 retries, 60 s per attempt, 5 s
-    /// to connect.
+    /// to connect, response bodies up to 64 MiB.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
@@ -146,6 +152,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             request_id_header: None,
             hook: None,
@@ -187,6 +194,13 @@ impl ClientBuilder {
     /// ready-made HTTP client is supplied with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the largest response body accepted, in bytes (default 64 MiB). A response that
+    /// announces or sends more fails with [`ErrorKind::Decode`] and is not retried.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -266,6 +280,7 @@ impl ClientBuilder {
                 default_headers,
                 retry: self.retry,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
                 request_id_header,
                 hook: self.hook,
                 credentials_kind,

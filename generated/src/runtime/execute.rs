@@ -26,6 +26,30 @@ pub struct RequestSpec {
     pub unwrap: Option<&'static str>,
 }
 
+/// Why a response body could not be read.
+enum Body {
+    /// More bytes than the client accepts.
+    TooLarge,
+    /// The connection broke or timed out while reading.
+    Transport(reqwest::Error),
+}
+
+/// The body of `response`, refused as soon as it announces or sends more than `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Body> {
+    let announced = response.content_length().unwrap_or(0);
+    if announced > limit as u64 {
+        return Err(Body::TooLarge);
+    }
+    let mut body = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await.map_err(Body::Transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(Body::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 impl Client {
     /// Sends `request` and decodes the (unwrapped) success body into `T`.
     ///
@@ -92,7 +116,7 @@ impl Client {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    match response.bytes().await {
+                    match read_body(response, self.inner.max_response_bytes).await {
                         Ok(bytes) if status.is_success() => {
                             return self.finish_success(
                                 &request,
@@ -115,7 +139,18 @@ impl Client {
                                 Decision::GiveUp => return Err(error),
                             }
                         }
-                        Err(err) => {
+                        Err(Body::TooLarge) => {
+                            return Err(Error::new(ErrorKind::Decode, operation)
+                                .with_message(format!(
+                                    "the response body is larger than the limit of {} bytes \
+                                     (ClientBuilder::max_response_bytes)",
+                                    self.inner.max_response_bytes
+                                ))
+                                .with_status(status)
+                                .with_request_id(self.request_id(&headers))
+                                .with_attempts(attempt + 1));
+                        }
+                        Err(Body::Transport(err)) => {
                             let error = Error::from_transport(operation, err)
                                 .with_status(status)
                                 .with_request_id(self.request_id(&headers))

@@ -15,7 +15,10 @@ mod retry;
 mod secret;
 
 pub use auth::Credentials;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RequestOptions};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    RequestOptions,
+};
 pub use error::{Error, ErrorDetail, ErrorKind};
 pub use execute::RequestSpec;
 pub use hook::ResponseHook;

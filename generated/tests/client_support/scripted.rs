@@ -16,6 +16,9 @@ pub enum Reply {
         status: u16,
         headers: Vec<(String, String)>,
         body: String,
+        /// Whether a `content-length` header announces the body (otherwise the body ends
+        /// when the connection closes).
+        sized: bool,
     },
     /// Read the request, then send nothing until the client gives up (bounded at 30 s).
     Hang,
@@ -28,6 +31,7 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.to_string(),
+            sized: true,
         }
     }
 
@@ -45,7 +49,16 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), "text/html".into())],
             body: body.into(),
+            sized: true,
         }
+    }
+
+    /// The same reply without `content-length`: the body ends when the connection closes.
+    pub fn unsized_body(mut self) -> Self {
+        if let Reply::Respond { sized, .. } = &mut self {
+            *sized = false;
+        }
+        self
     }
 }
 
@@ -135,15 +148,16 @@ async fn serve(mut stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Recorded>
             status,
             headers,
             body,
+            sized,
         } => {
             let mut head = format!("HTTP/1.1 {status} Scripted\r\n");
             for (name, value) in &headers {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
-            head.push_str(&format!(
-                "content-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            ));
+            if sized {
+                head.push_str(&format!("content-length: {}\r\n", body.len()));
+            }
+            head.push_str("connection: close\r\n\r\n");
             let _ = stream.write_all(head.as_bytes()).await;
             let _ = stream.write_all(body.as_bytes()).await;
             let _ = stream.shutdown().await;
