@@ -1,16 +1,22 @@
 //! Spec text -> `openapiv3::OpenAPI`, with the version checked first so that a
 //! 2.0 or 3.1 document gets a clear error instead of a confusing shape error.
+//!
+//! A key given twice in one object is an error (at the second key's line:column): a plain
+//! JSON parse keeps the last value and hides the mistake, and openapiv3 panics on some of
+//! those documents (a schema with a repeated key fails as a schema, then parses as one from
+//! the deduplicated value).
 
 use crate::error::Error;
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
 
 /// Parses JSON (or YAML, when the text does not start with `{`) into an OpenAPI 3.0.x document.
 pub fn parse(text: &str) -> Result<openapiv3::OpenAPI, Error> {
-    let value: serde_json::Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| Error::Parse {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?
+    let value: Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<UniqueKeys>(text)
+            .map(|parsed| parsed.0)
+            .map_err(parse_error)?
     } else {
         return Err(Error::Parse {
             line: 1,
@@ -22,16 +28,97 @@ pub fn parse(text: &str) -> Result<openapiv3::OpenAPI, Error> {
     };
     check_version(&value)?;
     // Deserializing from text (not from the Value) keeps line:column in shape errors.
-    serde_json::from_str(text).map_err(|e| Error::Parse {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })
+    serde_json::from_str(text).map_err(parse_error)
 }
 
-fn check_version(value: &serde_json::Value) -> Result<(), Error> {
+/// A serde_json error as [`Error::Parse`]; the position is kept apart from the message.
+fn parse_error(e: serde_json::Error) -> Error {
+    let message = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    Error::Parse {
+        line: e.line(),
+        column: e.column(),
+        message: message
+            .strip_suffix(&position)
+            .unwrap_or(&message)
+            .to_owned(),
+    }
+}
+
+/// A JSON value whose objects have no repeated key.
+struct UniqueKeys(Value);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(UniqueKeysVisitor)
+            .map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(format_args!(
+                    "duplicate key `{key}` (a JSON object keeps only one of them)"
+                )));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+fn check_version(value: &Value) -> Result<(), Error> {
     let found = match value.get("openapi") {
-        Some(serde_json::Value::String(v)) => v.clone(),
+        Some(Value::String(v)) => v.clone(),
         Some(other) => other.to_string(),
         None => match value.get("swagger") {
             Some(v) => format!("swagger {}", v.as_str().unwrap_or("?")),
@@ -58,6 +145,23 @@ mod tests {
                 found: "3.1.0".into()
             })
         );
+    }
+
+    #[test]
+    fn rejects_a_repeated_key_where_it_is() {
+        let text = "{\"openapi\":\"3.0.3\",\"paths\":{},\"components\":{\"schemas\":{\n  \"A\":{\"type\":\"object\",\"description\":\"a\",\"description\":\"b\"}}}}";
+        match parse(text) {
+            Err(Error::Parse {
+                line,
+                column,
+                message,
+            }) => {
+                // Just after the second `"description"`.
+                assert_eq!((line, column), (2, 54), "{message}");
+                assert!(message.contains("duplicate key `description`"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]
