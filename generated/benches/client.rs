@@ -10,16 +10,19 @@
 //!
 //! Run: `cargo bench -p dynroute-client --bench client`
 //!
-//! Measured with `cargo bench -p dynroute-client --bench client -- --warm-up-time 2
-//! --measurement-time 8` on 2 cores shared with other builds (load average about 4):
-//! dynroute_client 61.1 µs per call, bare_reqwest 58.0 µs, ratio client / bare = 1.05
-//! (the confidence intervals overlap: 59.1–64.6 µs vs 51.4–65.4 µs).
+//! Measured with `cargo bench -p dynroute-client --bench client -- --warm-up-time 1
+//! --measurement-time 5` on 2 shared cores: get_route dynroute_client 91.9 µs per call,
+//! bare_reqwest 74.1 µs, ratio 1.24 (three runs: 1.16 to 1.26); decode_route dynroute_client
+//! 16.2 µs, serde_json 7.3 µs.
 
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dynroute_client::models::RouteResponse;
+use dynroute_client::models::{Route, RouteResponse};
+use dynroute_client::runtime::{Method, RequestSpec};
 use dynroute_client::{Client, Credentials};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -149,6 +152,35 @@ fn bench(c: &mut Criterion) {
                     .expect("decode")
                     .result
             })
+        })
+    });
+    group.finish();
+
+    // The same split without the network: what the client does to a received body (envelope
+    // check, the normaliser, decoding through a `serde_json::Value`) next to one
+    // `serde_json::from_slice` into the envelope type.
+    let request = RequestSpec {
+        operation_id: "get",
+        method: Method::GET,
+        path: String::new(),
+        query: Vec::new(),
+        body: None,
+        unwrap: Some("result"),
+    };
+    let headers = HeaderMap::new();
+    let mut group = c.benchmark_group("decode_route");
+    group.bench_function("dynroute_client", |b| {
+        b.iter(|| {
+            client
+                .decode_response::<Route>(&request, StatusCode::OK, &headers, body.as_bytes())
+                .expect("decodes")
+        })
+    });
+    group.bench_function("serde_json", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<RouteResponse>(body.as_bytes())
+                .expect("decodes")
+                .result
         })
     });
     group.finish();
