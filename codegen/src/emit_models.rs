@@ -32,6 +32,35 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
     quote! { #(#items)* #numbers }
 }
 
+/// A path to the type usable from any module of the generated crate: standard types fully
+/// qualified, named types under `crate::models`.
+pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Integer32 => quote!(i32),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Named(id) => {
+            let name = format_ident!("{}", space.entry(*id).name);
+            quote!(crate::models::#name)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::option::Option<#inner>)
+        }
+    }
+}
+
 /// Whether a field or variant of the type is serialized through [`json_number`].
 fn holds_numbers(space: &TypeSpace, entry: &TypeEntry) -> bool {
     match &entry.kind {
@@ -127,7 +156,7 @@ fn emit_type(
                 let ident = format_ident!("{}", v.ident);
                 let wire = &v.wire;
                 let ty = boxed_if(
-                    TypeRef::Named(v.ty).tokens(space),
+                    type_tokens(space, &TypeRef::Named(v.ty)),
                     boxed.contains(&(id, v.ty)),
                 );
                 let wire_json = serde_json::Value::String(wire.clone());
@@ -176,7 +205,7 @@ fn emit_type(
             }
         }
         TypeKind::Alias(ty) => {
-            let ty = ty.tokens(space);
+            let ty = type_tokens(space, ty);
             quote! {
                 #doc
                 pub type #name = #ty;
@@ -237,12 +266,12 @@ fn emit_field(
 /// of a cycle.
 fn field_type(space: &TypeSpace, ty: &TypeRef, is_box: impl Fn(TypeId) -> bool) -> TokenStream {
     match ty {
-        TypeRef::Named(id) => boxed_if(ty.tokens(space), is_box(*id)),
+        TypeRef::Named(id) => boxed_if(type_tokens(space, ty), is_box(*id)),
         TypeRef::Option(inner) => {
             let inner = field_type(space, inner, is_box);
             quote!(::std::option::Option<#inner>)
         }
-        other => other.tokens(space),
+        other => type_tokens(space, other),
     }
 }
 

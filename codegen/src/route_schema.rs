@@ -11,6 +11,7 @@
 
 use crate::error::Error;
 use crate::pointer::Pointer;
+use crate::resolve;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -108,7 +109,7 @@ fn convert(
         match key.as_str() {
             "$ref" => {
                 let reference = value.as_str().unwrap_or_default();
-                let name = component_name(reference).ok_or_else(|| {
+                let name = resolve::local_name(reference, "schemas").ok_or_else(|| {
                     Error::unsupported(
                         format!("$ref `{reference}` outside #/components/schemas"),
                         &here,
@@ -154,7 +155,10 @@ fn convert(
                 let mut disc = value.clone();
                 if let Some(Value::Object(mapping)) = disc.get_mut("mapping") {
                     for target in mapping.values_mut() {
-                        if let Some(name) = target.as_str().and_then(component_name) {
+                        if let Some(name) = target
+                            .as_str()
+                            .and_then(|r| resolve::local_name(r, "schemas"))
+                        {
                             *target = json!(format!("#/$defs/{}", escape_token(&name)));
                         }
                     }
@@ -182,16 +186,6 @@ fn convert(
         }
     }
     Ok(Value::Object(out))
-}
-
-/// The (unescaped) component name of a `#/components/schemas/...` reference.
-fn component_name(reference: &str) -> Option<String> {
-    match Pointer::from_ref(reference)?.tokens() {
-        [components, schemas, name] if components == "components" && schemas == "schemas" => {
-            Some(name.clone())
-        }
-        _ => None,
-    }
 }
 
 fn escape_token(name: &str) -> String {

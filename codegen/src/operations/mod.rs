@@ -1,0 +1,522 @@
+//! The operation IR: what the client emitter needs to know about each operation of a
+//! spec, with every name and type decided here, once.
+//!
+//! [`collect`] walks `paths` in spec order and, for each operation, resolves its
+//! parameters (`$ref`s into `#/components/parameters` included), adds the schemas of its
+//! parameters, JSON request body and 2xx JSON response to the type space, and reads two
+//! vendor extensions:
+//!
+//! * `x-dynroute-unwrap: "<property>"`: the method returns that property of the 2xx body
+//!   instead of the whole body (envelopes such as `{"success": true, "result": {...}}`);
+//! * `x-dynroute-pagination: {"page": "<query>", "perPage": "<query>", "items": "<property>"}`:
+//!   the operation is a numbered-page listing; the emitter adds a `<method>_stream` helper that
+//!   walks every page. `items` names the array inside the (unwrapped) body.
+//!
+//! Anything the client cannot express is an [`Error`] with a JSON pointer, never a panic.
+//!
+//! One module per part of an operation: `params` (path and query parameters, the path
+//! template), `body` (the JSON request body), `responses` (response models, the success
+//! type, `x-dynroute-unwrap`) and `pagination` (`x-dynroute-pagination`). `$ref`s to
+//! parameters, request bodies and responses are followed by [`crate::resolve`].
+
+mod body;
+mod pagination;
+mod params;
+mod responses;
+
+use crate::error::Error;
+use crate::names::{self, Unique};
+use crate::pointer::Pointer;
+use crate::types::{TypeRef, TypeSpace};
+use openapiv3::{OpenAPI, Operation as OaOperation, PathItem, ReferenceOr, Schema};
+
+/// Inherent methods of the runtime `Client` (private ones included: all inherent methods of
+/// a type share one namespace) and `builder` and `builder_for`, which the emitter adds, plus
+/// `clone`, which a generated method would shadow. A test keeps this in step with the runtime.
+const RESERVED_METHODS: &[&str] = &[
+    "builder",
+    "builder_for",
+    "with_options",
+    "base_url",
+    "execute",
+    "execute_value",
+    "decode_response",
+    "max_retries",
+    "timeout",
+    "request_id",
+    "finish_success",
+    "status_error",
+    "clone",
+];
+
+/// Everything the client emitter needs from a spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientIr {
+    /// `servers[0].url` with its variables set to their defaults, when it is absolute.
+    pub default_base_url: Option<String>,
+    /// The error envelope the description declares (`x-dynroute-envelope`).
+    pub error_envelope: Option<crate::envelope::ErrorEnvelope>,
+    /// The operations, in spec order (paths, then methods in `openapiv3` order).
+    pub operations: Vec<Operation>,
+}
+
+/// One operation, ready to emit as an async method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The operationId as written (or `{method} {path}` when absent).
+    pub operation_id: String,
+    /// The Rust method name: snake_case of the operationId, made unique.
+    pub method_name: String,
+    /// The HTTP method, upper case (`GET`, `POST`, ...).
+    pub http_method: String,
+    /// The path template as written (`/routes/{id}`).
+    pub path: String,
+    /// The path template split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Summary and description, for the method's documentation.
+    pub doc: Option<String>,
+    /// Path parameters, in the order they appear in the path.
+    pub path_params: Vec<Param>,
+    /// Query parameters, in spec order.
+    pub query_params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// The property of the 2xx body returned (`x-dynroute-unwrap`).
+    pub unwrap: Option<String>,
+    /// What the method returns: the 2xx JSON type (or its unwrapped property); `None` when
+    /// the operation declares no JSON success body.
+    pub returns: Option<TypeRef>,
+    /// Numbered-page walking (`x-dynroute-pagination`).
+    pub pagination: Option<Pagination>,
+    /// Where the operation is in the spec.
+    pub pointer: Pointer,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// The path parameter at this index of [`Operation::path_params`].
+    Param(usize),
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust identifier of the method argument.
+    pub ident: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the spec requires it (path parameters always are).
+    pub required: bool,
+    /// For query arrays in `form` style: one `name=item` pair per item (the default) rather
+    /// than one pair of comma-joined items.
+    pub explode: bool,
+    /// Its description.
+    pub doc: Option<String>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the spec requires it; optional bodies are taken as `Option<&T>`.
+    pub required: bool,
+    /// The Rust identifier of the method argument.
+    pub ident: String,
+}
+
+/// How a numbered-page listing is walked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The name of the helper method (`<method>_stream`).
+    pub method_name: String,
+    /// Index in [`Operation::query_params`] of the page number parameter.
+    pub page_param: usize,
+    /// Index in [`Operation::query_params`] of the page size parameter.
+    pub per_page_param: Option<usize>,
+    /// The array property of the (unwrapped) body holding the items.
+    pub items: String,
+    /// The type of one item.
+    pub item_ty: TypeRef,
+}
+
+/// Collects every operation of `spec`, adding the schemas they use to `space`.
+pub fn collect(spec: &OpenAPI, space: &mut TypeSpace) -> Result<ClientIr, Error> {
+    let mut methods = Unique::new();
+    for reserved in RESERVED_METHODS {
+        methods.reserve(reserved);
+    }
+    let mut operations = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = Pointer::root().push("paths").push(path.clone());
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::unsupported("$ref path item", &item_pointer));
+        };
+        for (method, operation) in item.iter() {
+            let site = Site {
+                path,
+                method,
+                item,
+                item_pointer: &item_pointer,
+            };
+            operations.push(collect_operation(
+                spec,
+                space,
+                &mut methods,
+                &site,
+                operation,
+            )?);
+        }
+    }
+    Ok(ClientIr {
+        default_base_url: default_base_url(spec),
+        error_envelope: crate::envelope::collect(spec)?,
+        operations,
+    })
+}
+
+/// Where an operation is: under which path template, as which method.
+struct Site<'a> {
+    /// The path template.
+    path: &'a str,
+    /// The HTTP method, lower case as in the spec.
+    method: &'a str,
+    /// The path item, whose parameters the operation shares.
+    item: &'a PathItem,
+    /// Where the path item is.
+    item_pointer: &'a Pointer,
+}
+
+/// What the steps of collecting one operation share.
+struct Context<'a> {
+    spec: &'a OpenAPI,
+    space: &'a mut TypeSpace,
+    /// The operationId (or `{method} {path}`), which names the types of inline schemas.
+    operation_id: &'a str,
+    /// Where the operation is.
+    pointer: &'a Pointer,
+    /// The argument names of the method.
+    idents: Unique,
+}
+
+/// One operation. Its parts are collected in a fixed order (path parameters in path order,
+/// query parameters, request body, responses, returned type, page items), which is the
+/// order their inline schemas are named in.
+fn collect_operation(
+    spec: &OpenAPI,
+    space: &mut TypeSpace,
+    methods: &mut Unique,
+    site: &Site<'_>,
+    operation: &OaOperation,
+) -> Result<Operation, Error> {
+    let pointer = site.item_pointer.push(site.method);
+    let operation_id = operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", site.method, site.path));
+    let method_name = methods.claim(&names::field_name(&operation_id));
+    let mut cx = Context {
+        spec,
+        space,
+        operation_id: &operation_id,
+        pointer: &pointer,
+        idents: Unique::new(),
+    };
+
+    let params = params::declared(&cx, site.item, site.item_pointer, operation)?;
+    let (path_parts, path_params) = params::path(&mut cx, site.path, &params)?;
+    let query_params = params::query(&mut cx, &params, &path_params)?;
+    let body = body::request_body(&mut cx, operation)?;
+
+    responses::add_models(&mut cx, operation)?;
+    let unwrap = responses::unwrap_property(operation, &pointer)?;
+    let success = responses::success_schema(&cx, operation)?;
+    let returns = responses::returns(&mut cx, success.as_ref(), unwrap.as_deref())?;
+
+    let pagination = match operation.extensions.get("x-dynroute-pagination") {
+        None => None,
+        Some(value) => {
+            let listing = pagination::Listing {
+                method_name: &method_name,
+                query_params: &query_params,
+                success: success.as_ref(),
+                unwrap: unwrap.as_deref(),
+            };
+            let pointer = pointer.push("x-dynroute-pagination");
+            Some(pagination::pagination(
+                &mut cx, methods, &listing, value, &pointer,
+            )?)
+        }
+    };
+
+    Ok(Operation {
+        operation_id,
+        method_name,
+        http_method: site.method.to_ascii_uppercase(),
+        path: site.path.to_string(),
+        path_parts,
+        doc: operation_doc(operation),
+        path_params,
+        query_params,
+        body,
+        unwrap,
+        returns,
+        pagination,
+        pointer,
+    })
+}
+
+/// Summary and description, for the method's documentation.
+fn operation_doc(operation: &OaOperation) -> Option<String> {
+    match (&operation.summary, &operation.description) {
+        (Some(summary), Some(description)) => {
+            // A summary is a title; it ends a sentence unless it already does.
+            let stop = if summary.trim_end().ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            Some(format!("{}{stop}\n\n{description}", summary.trim_end()))
+        }
+        (Some(text), None) | (None, Some(text)) => Some(text.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The schema of the JSON media type of a `content` map.
+fn json_schema_of<'a>(
+    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
+    pointer: &Pointer,
+    what: &str,
+) -> Result<(String, &'a ReferenceOr<Schema>), Error> {
+    let Some((media, media_type)) = content.iter().find(|(media, _)| is_json(media)) else {
+        let found: Vec<&str> = content.keys().map(String::as_str).collect();
+        return Err(Error::unsupported(
+            format!(
+                "{what} without a JSON media type (found {})",
+                found.join(", ")
+            ),
+            &pointer.push("content"),
+        ));
+    };
+    let schema = media_type.schema.as_ref().ok_or_else(|| {
+        Error::invalid(
+            format!("{what} media type `{media}` has no schema"),
+            &pointer.push("content").push(media.clone()),
+        )
+    })?;
+    Ok((media.clone(), schema))
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// `servers[0].url` with `{variables}` replaced by their defaults, if the result is an
+/// absolute http(s) URL.
+fn default_base_url(spec: &OpenAPI) -> Option<String> {
+    let server = spec.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(variables) = &server.variables {
+        for (name, variable) in variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+    }
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    (absolute && !url.contains('{')).then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ir(spec: &str) -> Result<ClientIr, Error> {
+        let spec: OpenAPI = serde_json::from_str(spec).expect("test spec parses");
+        let mut space = TypeSpace::new(&spec)?;
+        collect(&spec, &mut space)
+    }
+
+    const SPEC: &str = r##"{
+      "openapi": "3.0.3",
+      "info": {"title": "t", "version": "1"},
+      "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "api.example.com"}}}],
+      "paths": {
+        "/things/{thing_id}/parts": {
+          "parameters": [{"name": "thing_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "get": {
+            "operationId": "listParts",
+            "summary": "List parts",
+            "description": "One page at a time...\nFrom the start.",
+            "parameters": [
+              {"name": "page", "in": "query", "schema": {"type": "integer"}},
+              {"name": "size", "in": "query", "schema": {"type": "integer"}}
+            ],
+            "x-dynroute-unwrap": "data",
+            "x-dynroute-pagination": {"page": "page", "perPage": "size", "items": "parts"},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+              "type": "object",
+              "properties": {"data": {"type": "object", "properties": {
+                "parts": {"type": "array", "items": {"$ref": "#/components/schemas/Part"}}}}}
+            }}}}}
+          },
+          "post": {
+            "operationId": "execute",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Part"}}}},
+            "responses": {"204": {"description": "none"}}
+          }
+        }
+      },
+      "components": {"schemas": {"Part": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    }"##;
+
+    #[test]
+    fn collects_params_unwrap_pagination_and_base_url() {
+        let ir = ir(SPEC).unwrap();
+        assert_eq!(
+            ir.default_base_url.as_deref(),
+            Some("https://api.example.com/v1")
+        );
+        let list = &ir.operations[0];
+        assert_eq!(list.method_name, "list_parts");
+        assert_eq!(
+            list.doc.as_deref(),
+            Some("List parts.\n\nOne page at a time...\nFrom the start.")
+        );
+        assert_eq!(list.path_params.len(), 1);
+        assert_eq!(list.path_params[0].ident, "thing_id");
+        assert_eq!(list.query_params.len(), 2);
+        assert_eq!(list.unwrap.as_deref(), Some("data"));
+        let paging = list.pagination.as_ref().unwrap();
+        assert_eq!(paging.method_name, "list_parts_stream");
+        assert_eq!((paging.page_param, paging.per_page_param), (0, Some(1)));
+        assert!(matches!(paging.item_ty, TypeRef::Named(_)));
+        // A method named like a runtime method is renamed, not shadowing it.
+        let post = &ir.operations[1];
+        assert_eq!(post.method_name, "execute_2");
+        assert!(post.returns.is_none());
+        assert!(post.body.as_ref().unwrap().required);
+    }
+
+    #[test]
+    fn reserved_methods_cover_every_inherent_method_of_the_runtime_client() {
+        let mut methods = Vec::new();
+        for (path, text) in crate::emit_client::RUNTIME_FILES {
+            let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let is_client = matches!(&*block.self_ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Client"));
+                if block.trait_.is_none() && is_client {
+                    methods.extend(block.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+        assert!(methods.len() >= 10, "{methods:?}");
+        for method in methods {
+            assert!(RESERVED_METHODS.contains(&method.as_str()), "{method}");
+        }
+    }
+
+    #[test]
+    fn an_operation_named_like_a_private_runtime_method_is_renamed() {
+        let spec = SPEC.replace(
+            r#""operationId": "listParts""#,
+            r#""operationId": "requestId""#,
+        );
+        let ir = ir(&spec).unwrap();
+        assert_eq!(ir.operations[0].method_name, "request_id_2");
+    }
+
+    #[test]
+    fn query_arrays_explode_unless_told_not_to_and_other_styles_are_unsupported() {
+        let ir1 = ir(SPEC).unwrap();
+        assert!(ir1.operations[0].query_params.iter().all(|p| p.explode));
+        let spec = SPEC.replace(
+            r#"{"name": "size", "in": "query","#,
+            r#"{"name": "size", "in": "query", "explode": false,"#,
+        );
+        let ir2 = ir(&spec).unwrap();
+        assert!(!ir2.operations[0].query_params[1].explode);
+        let spec = SPEC.replace(
+            r#"{"name": "size", "in": "query","#,
+            r#"{"name": "size", "in": "query", "style": "deepObject","#,
+        );
+        let err = ir(&spec).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported: query parameter style `DeepObject` at #/paths/~1things~1{thing_id}~1parts/get/parameters/1/style"
+        );
+    }
+
+    #[test]
+    fn summary_ending_a_sentence_gets_no_second_stop() {
+        let spec = SPEC.replace(
+            r#""summary": "List parts","#,
+            r#""summary": "List parts?","#,
+        );
+        let ir = ir(&spec).unwrap();
+        assert_eq!(
+            ir.operations[0].doc.as_deref(),
+            Some("List parts?\n\nOne page at a time...\nFrom the start.")
+        );
+    }
+
+    #[test]
+    fn a_body_with_a_json_alternative_is_sent_as_json() {
+        let spec = SPEC.replace(
+            r#""requestBody": {"required": true, "content": {"application/json""#,
+            r#""requestBody": {"required": true, "content": {"multipart/form-data": {}, "application/json""#,
+        );
+        let ir = ir(&spec).unwrap();
+        assert!(ir.operations[1].body.is_some());
+    }
+
+    #[test]
+    fn unknown_unwrap_property_is_an_error_with_pointer() {
+        let spec = SPEC.replace(
+            r#""x-dynroute-unwrap": "data""#,
+            r#""x-dynroute-unwrap": "result""#,
+        );
+        let err = ir(&spec).unwrap_err();
+        assert!(err.to_string().contains("`result`"), "{err}");
+        assert_eq!(
+            err.pointer().unwrap().to_json_pointer(),
+            "/paths/~1things~1{thing_id}~1parts/get/x-dynroute-unwrap"
+        );
+    }
+
+    #[test]
+    fn undeclared_path_parameter_is_an_error() {
+        let spec = SPEC.replace(
+            r#""name": "thing_id", "in": "path""#,
+            r#""name": "other", "in": "path""#,
+        );
+        let err = ir(&spec).unwrap_err();
+        assert!(err.to_string().contains("`thing_id`"), "{err}");
+    }
+
+    #[test]
+    fn header_parameters_are_unsupported_not_panics() {
+        let spec = SPEC.replace(
+            r#""in": "query", "schema": {"type": "integer"}}, {"#,
+            r#""in": "header", "schema": {"type": "integer"}}, {"#,
+        );
+        let spec = spec.replace(
+            r#"{"name": "page", "in": "query""#,
+            r#"{"name": "page", "in": "header""#,
+        );
+        let err = ir(&spec).unwrap_err();
+        assert!(matches!(err, Error::Unsupported { .. }), "{err}");
+    }
+}

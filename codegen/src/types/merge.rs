@@ -1,0 +1,346 @@
+//! `allOf`: the properties of every part merged into one object. References are followed
+//! and nested `allOf`s flattened; a later part overrides a property of an earlier one, and
+//! `required` is the union of the parts'. Each referenced schema is merged once however
+//! many paths reach it, so chains of `allOf` diamonds stay linear.
+
+use super::TypeSpace;
+use crate::error::Error;
+use crate::pointer::Pointer;
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The deepest nesting of `allOf` followed before it is taken for a loop.
+const MAX_DEPTH: usize = 32;
+
+/// Properties of an object (after `allOf` merging) with where each came from.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Props {
+    /// Property name -> its schema and pointer, in spec order.
+    pub(super) items: IndexMap<String, (ReferenceOr<Box<Schema>>, Pointer)>,
+    /// The required property names.
+    pub(super) required: BTreeSet<String>,
+}
+
+impl Props {
+    /// The properties an object schema at `pointer` declares itself.
+    pub(super) fn own(
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        pointer: &Pointer,
+    ) -> Props {
+        let mut props = Props::default();
+        for (name, schema) in properties {
+            props.items.insert(
+                name.clone(),
+                (
+                    schema.clone(),
+                    pointer.push("properties").push(name.clone()),
+                ),
+            );
+        }
+        props.required.extend(required.iter().cloned());
+        props
+    }
+
+    /// Adds `other`'s properties, replacing those with the same name (in place), and its
+    /// required names.
+    pub(super) fn merge(&mut self, other: Props) {
+        for (name, value) in other.items {
+            self.items.insert(name, value);
+        }
+        self.required.extend(other.required);
+    }
+}
+
+/// An object with `properties` cannot also have an `additionalProperties` schema (a struct
+/// has no room for the other keys).
+pub(super) fn check_extra_map(
+    additional: Option<&AdditionalProperties>,
+    pointer: &Pointer,
+) -> Result<(), Error> {
+    if let Some(AdditionalProperties::Schema(_)) = additional {
+        return Err(Error::unsupported(
+            "object with both `properties` and an `additionalProperties` schema",
+            &pointer.push("additionalProperties"),
+        ));
+    }
+    Ok(())
+}
+
+impl TypeSpace {
+    /// Merges the properties of every `allOf` part (references followed, nested `allOf`
+    /// flattened); later parts override earlier ones, `required` is the union.
+    pub(super) fn merge_all_of(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Result<Props, Error> {
+        self.merge_parts(parts, pointer, 0, &mut BTreeMap::new())
+    }
+
+    /// The properties of an object schema, its `allOf` parts merged; `None` for other
+    /// schemas and when merging fails. Errors are not reported: this only looks.
+    pub(super) fn object_props(&self, schema: &Schema) -> Option<Props> {
+        let root = Pointer::root();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                Some(Props::own(&o.properties, &o.required, &root))
+            }
+            SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &root).ok(),
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                let mut props = self.merge_all_of(&any.all_of, &root).ok()?;
+                props.merge(Props::own(&any.properties, &any.required, &root));
+                Some(props)
+            }
+            _ => None,
+        }
+    }
+
+    /// [`Self::merge_all_of`] at nesting `depth`. `merged_refs` holds the properties of
+    /// every referenced part merged so far, so that a schema reached through many paths
+    /// (`A: allOf [B, C]`, `B` and `C` both `allOf [D]`, ...) is merged once, not once per
+    /// path: the work stays linear in the number of schemas instead of doubling per level.
+    fn merge_parts(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+        depth: usize,
+        merged_refs: &mut BTreeMap<String, Props>,
+    ) -> Result<Props, Error> {
+        if depth > MAX_DEPTH {
+            return Err(Error::invalid(
+                format!("allOf nested more than {MAX_DEPTH} levels (a loop?)"),
+                pointer,
+            ));
+        }
+        let mut merged = Props::default();
+        for (index, part) in parts.iter().enumerate() {
+            let props = match part {
+                ReferenceOr::Reference { reference } => {
+                    if let Some(props) = merged_refs.get(reference) {
+                        props.clone()
+                    } else {
+                        let part_pointer = Pointer::from_ref(reference).unwrap_or_default();
+                        let props = self.part_props(part, &part_pointer, depth, merged_refs)?;
+                        merged_refs.insert(reference.clone(), props.clone());
+                        props
+                    }
+                }
+                ReferenceOr::Item(_) => {
+                    let part_pointer = pointer.push("allOf").index(index);
+                    self.part_props(part, &part_pointer, depth, merged_refs)?
+                }
+            };
+            merged.merge(props);
+        }
+        Ok(merged)
+    }
+
+    /// The properties one `allOf` part (at `part_pointer`) contributes.
+    fn part_props(
+        &self,
+        part: &ReferenceOr<Schema>,
+        part_pointer: &Pointer,
+        depth: usize,
+        merged_refs: &mut BTreeMap<String, Props>,
+    ) -> Result<Props, Error> {
+        let schema = self.resolve(part, part_pointer)?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                check_extra_map(object.additional_properties.as_ref(), part_pointer)?;
+                Ok(Props::own(
+                    &object.properties,
+                    &object.required,
+                    part_pointer,
+                ))
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.merge_parts(all_of, part_pointer, depth + 1, merged_refs)
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                let mut props =
+                    self.merge_parts(&any.all_of, part_pointer, depth + 1, merged_refs)?;
+                props.merge(Props::own(&any.properties, &any.required, part_pointer));
+                Ok(props)
+            }
+            _ => Err(Error::unsupported(
+                "allOf part that is not an object",
+                part_pointer,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::unconverted;
+    use super::*;
+    use serde_json::json;
+
+    /// Merged properties as `(property, pointer)` in order, and the required names.
+    type Merged = (Vec<(String, String)>, Vec<String>);
+
+    /// The merged properties of the `allOf` of the component `name` of `schemas`.
+    fn merged(schemas: serde_json::Value, name: &str) -> Result<Merged, Error> {
+        let space = unconverted(json!({ "schemas": schemas }));
+        let Some(ReferenceOr::Item(schema)) = space.components.schemas.get(name) else {
+            panic!("no inline component {name}");
+        };
+        let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+            panic!("{name} is not an allOf");
+        };
+        let pointer = Pointer::root()
+            .push("components")
+            .push("schemas")
+            .push(name);
+        let props = space.merge_all_of(all_of, &pointer)?;
+        Ok((
+            props
+                .items
+                .iter()
+                .map(|(name, (_, pointer))| (name.clone(), pointer.to_string()))
+                .collect(),
+            props.required.into_iter().collect(),
+        ))
+    }
+
+    #[test]
+    fn later_parts_override_and_required_is_the_union() {
+        let (props, required) = merged(
+            json!({
+                "Base": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"}}},
+                "A": {"allOf": [
+                    {"$ref": "#/components/schemas/Base"},
+                    {"type": "object", "required": ["name"], "properties": {
+                        "name": {"type": "integer"}, "extra": {"type": "boolean"}}}
+                ]}
+            }),
+            "A",
+        )
+        .expect("merges");
+        // `name` keeps its place and takes the later part's schema (and pointer).
+        assert_eq!(
+            props,
+            [
+                (
+                    "id".into(),
+                    "#/components/schemas/Base/properties/id".into()
+                ),
+                (
+                    "name".into(),
+                    "#/components/schemas/A/allOf/1/properties/name".into()
+                ),
+                (
+                    "extra".into(),
+                    "#/components/schemas/A/allOf/1/properties/extra".into()
+                ),
+            ]
+        );
+        assert_eq!(required, ["id", "name"]);
+    }
+
+    #[test]
+    fn nested_all_of_and_untyped_parts_are_flattened() {
+        let (props, required) = merged(
+            json!({
+                "Inner": {"allOf": [{"type": "object", "properties": {"a": {"type": "string"}}}]},
+                "Loose": {"required": ["b"], "properties": {"b": {"type": "string"}}},
+                "A": {"allOf": [
+                    {"$ref": "#/components/schemas/Inner"},
+                    {"$ref": "#/components/schemas/Loose"}
+                ]}
+            }),
+            "A",
+        )
+        .expect("merges");
+        let names: Vec<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(required, ["b"]);
+    }
+
+    #[test]
+    fn a_deep_chain_of_diamonds_is_merged_once_per_schema() {
+        // `L0a: allOf [L1a, L1b]`, both `allOf [L2a, L2b]`, ...: 2^30 paths to the last level.
+        let mut schemas = serde_json::Map::new();
+        let levels = 30;
+        for level in 0..levels {
+            let next = level + 1;
+            let parts = json!([
+                {"$ref": format!("#/components/schemas/L{next}a")},
+                {"$ref": format!("#/components/schemas/L{next}b")}
+            ]);
+            schemas.insert(format!("L{level}a"), json!({"allOf": parts}));
+            schemas.insert(format!("L{level}b"), json!({"allOf": parts}));
+        }
+        for side in ["a", "b"] {
+            schemas.insert(
+                format!("L{levels}{side}"),
+                json!({"type": "object", "properties": {side: {"type": "string"}}}),
+            );
+        }
+        let (props, _) = merged(serde_json::Value::Object(schemas), "L0a").expect("merges");
+        let names: Vec<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn parts_that_are_not_objects_are_errors_at_the_part() {
+        let err = merged(
+            json!({
+                "A": {"allOf": [
+                    {"type": "object", "properties": {"x": {"type": "string"}}},
+                    {"type": "array", "items": {}}
+                ]}
+            }),
+            "A",
+        )
+        .err()
+        .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("unsupported: allOf part that is not an object at #/components/schemas/A/allOf/1")
+        );
+    }
+
+    #[test]
+    fn a_loop_of_all_of_is_an_error_not_a_stack_overflow() {
+        let err = merged(
+            json!({
+                "A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
+                "B": {"allOf": [{"$ref": "#/components/schemas/A"}]}
+            }),
+            "A",
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(
+            err.starts_with(
+                "invalid: allOf nested more than 32 levels (a loop?) at #/components/schemas/"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn properties_with_an_additional_properties_schema_are_unsupported() {
+        let err = merged(
+            json!({
+                "A": {"allOf": [{"type": "object",
+                    "properties": {"x": {"type": "string"}},
+                    "additionalProperties": {"type": "string"}}]}
+            }),
+            "A",
+        )
+        .err()
+        .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "unsupported: object with both `properties` and an `additionalProperties` schema at #/components/schemas/A/allOf/0/additionalProperties"
+            )
+        );
+    }
+}
