@@ -21,6 +21,8 @@
 //! ```
 
 use crate::doc;
+use crate::emit_models::type_tokens;
+use crate::envelope::ErrorEnvelope;
 use crate::operations::{ClientIr, Operation, Param, PathPart};
 use crate::types::{TypeRef, TypeSpace};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -38,12 +40,31 @@ pub fn emit(ir: &ClientIr, space: &TypeSpace) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
+    let envelope = ir.error_envelope.as_ref().map(emit_envelope);
+    // The builders live here rather than in the runtime so that every client of this API
+    // reads its error envelope, whichever base URL it is built for.
+    let install = ir
+        .error_envelope
+        .as_ref()
+        .map(|_| quote! { .error_envelope(ERROR_ENVELOPE) });
+    let envelope_doc = match &ir.error_envelope {
+        None => "no error envelope",
+        Some(_) => "the description's error envelope, [`ERROR_ENVELOPE`]",
+    };
+    let builder_for_doc = doc::doc_attrs(&format!(
+        "A builder for a client of the API served at `base_url` (for example \
+         `https://api.example.com/v1`; a trailing `/` is ignored), with {envelope_doc} and the \
+         runtime's defaults (no credentials, 2 retries, 60 s per attempt, 5 s to connect)."
+    ));
     let builder = ir.default_base_url.as_ref().map(|_| {
+        let builder_doc = doc::doc_attrs(&format!(
+            "A builder for a client of [`DEFAULT_BASE_URL`], with {envelope_doc} and the \
+             runtime's defaults."
+        ));
         quote! {
-            /// A builder for a client of [`DEFAULT_BASE_URL`], with the runtime's defaults
-            /// (no credentials, 2 retries, 60 s per attempt, 5 s to connect).
+            #builder_doc
             pub fn builder() -> crate::runtime::ClientBuilder {
-                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+                Self::builder_for(DEFAULT_BASE_URL)
             }
         }
     });
@@ -54,12 +75,54 @@ pub fn emit(ir: &ClientIr, space: &TypeSpace) -> TokenStream {
     });
     quote! {
         #base_url
+        #envelope
 
         /// One method per operation of the description.
         impl crate::runtime::Client {
+            #builder_for_doc
+            pub fn builder_for(base_url: impl Into<String>) -> crate::runtime::ClientBuilder {
+                crate::runtime::ClientBuilder::new(base_url) #install
+            }
             #builder
             #(#methods)*
         }
+    }
+}
+
+/// The `ERROR_ENVELOPE` constant: the runtime's `ErrorEnvelope` with the properties the
+/// description declares in `x-dynroute-envelope`.
+fn emit_envelope(envelope: &ErrorEnvelope) -> TokenStream {
+    let mut text = String::from(
+        "The error envelope of the API's responses, as the description declares it \
+         (`x-dynroute-envelope`):",
+    );
+    if let Some(success) = &envelope.success {
+        text.push_str(&format!(
+            " a response whose {} property is `false` is an error whatever its status;",
+            doc::code(success)
+        ));
+    }
+    if let Some(errors) = &envelope.errors {
+        text.push_str(&format!(
+            " the `code` and `message` of each entry of {} become the error's details;",
+            doc::code(errors)
+        ));
+    }
+    text.pop();
+    text.push('.');
+    let docs = doc::doc_attrs(&text);
+    let success = envelope
+        .success
+        .as_ref()
+        .map(|property| quote!(.success_flag(#property)));
+    let errors = envelope
+        .errors
+        .as_ref()
+        .map(|property| quote!(.errors(#property)));
+    quote! {
+        #docs
+        pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope =
+            crate::runtime::ErrorEnvelope::new() #success #errors;
     }
 }
 
@@ -76,9 +139,9 @@ fn arg_type(
 ) -> TokenStream {
     let inner = match ty {
         TypeRef::String => quote!(& #lifetime str),
-        ty if by_value(ty) => ty.tokens(space),
+        ty if by_value(ty) => type_tokens(space, ty),
         other => {
-            let tokens = other.tokens(space);
+            let tokens = type_tokens(space, other);
             quote!(& #lifetime #tokens)
         }
     };
@@ -249,7 +312,7 @@ fn params_sig(
     );
     if let Some(body) = &op.body {
         let name = ident(&body.ident);
-        let ty = body.ty.tokens(space);
+        let ty = type_tokens(space, &body.ty);
         args.push(if body.required {
             quote!(#name: & #lifetime #ty)
         } else {
@@ -267,7 +330,7 @@ fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
     let request = request_expr(op, None);
     let (returns, call) = match &op.returns {
         Some(ty) => {
-            let ty = ty.tokens(space);
+            let ty = type_tokens(space, ty);
             (ty, quote!(self.execute(#request).await))
         }
         None => (
@@ -314,7 +377,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
             quote!(::std::option::Option::Some(&#page_ident)),
         )),
     );
-    let item = paging.item_ty.tokens(space);
+    let item = type_tokens(space, &paging.item_ty);
     let op_id = &op.operation_id;
     let items = &paging.items;
     quote! {
@@ -330,63 +393,48 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
     }
 }
 
-/// The hand-written runtime the generated client runs on, embedded from
-/// `generated/src/runtime/` (its single source) so standalone crates get an exact copy:
-/// `(path relative to the crate's src/, text)`.
+/// The hand-written runtime the generated client runs on, embedded from the crate
+/// `dynroute-runtime` (`runtime/src/`, its single source) so standalone crates get an exact
+/// copy as their `runtime` module: `(path relative to the crate's src/, text)`. The crate
+/// root `lib.rs` becomes the module's `mod.rs`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "runtime/mod.rs",
-        include_str!("../../generated/src/runtime/mod.rs"),
-    ),
-    (
-        "runtime/auth.rs",
-        include_str!("../../generated/src/runtime/auth.rs"),
-    ),
+    ("runtime/mod.rs", include_str!("../../runtime/src/lib.rs")),
+    ("runtime/auth.rs", include_str!("../../runtime/src/auth.rs")),
     (
         "runtime/client.rs",
-        include_str!("../../generated/src/runtime/client.rs"),
+        include_str!("../../runtime/src/client.rs"),
+    ),
+    (
+        "runtime/envelope.rs",
+        include_str!("../../runtime/src/envelope.rs"),
     ),
     (
         "runtime/error.rs",
-        include_str!("../../generated/src/runtime/error.rs"),
+        include_str!("../../runtime/src/error.rs"),
     ),
     (
         "runtime/execute.rs",
-        include_str!("../../generated/src/runtime/execute.rs"),
+        include_str!("../../runtime/src/execute.rs"),
     ),
-    (
-        "runtime/hook.rs",
-        include_str!("../../generated/src/runtime/hook.rs"),
-    ),
+    ("runtime/hook.rs", include_str!("../../runtime/src/hook.rs")),
     (
         "runtime/paging.rs",
-        include_str!("../../generated/src/runtime/paging.rs"),
+        include_str!("../../runtime/src/paging.rs"),
     ),
-    (
-        "runtime/path.rs",
-        include_str!("../../generated/src/runtime/path.rs"),
-    ),
+    ("runtime/path.rs", include_str!("../../runtime/src/path.rs")),
     (
         "runtime/retry.rs",
-        include_str!("../../generated/src/runtime/retry.rs"),
+        include_str!("../../runtime/src/retry.rs"),
     ),
     (
         "runtime/secret.rs",
-        include_str!("../../generated/src/runtime/secret.rs"),
+        include_str!("../../runtime/src/secret.rs"),
     ),
 ];
 
-/// Dependencies the client and its runtime add to a standalone crate.
-pub const CLIENT_DEPENDENCIES: &str = r#"reqwest = { version = "0.13.5", default-features = false, features = ["rustls", "query", "http2"] }
-tokio = { version = "1.54.1", features = ["time"] }
-futures = "0.3.34"
-fastrand = "2.5.0"
-percent-encoding = "2.3.2"
-"#;
-
 /// The first line of each runtime file copied into a standalone crate.
 pub fn runtime_copy_header() -> &'static str {
-    "// Copied from the hand-written runtime of dynroute-client (generated/src/runtime/) by \
+    "// Copied from the hand-written runtime dynroute-runtime (runtime/src/) by \
      `cargo xtask generate`. Do not edit here."
 }
 
@@ -431,5 +479,58 @@ mod tests {
             assert!(copy.starts_with(super::runtime_copy_header()));
             assert!(copy.ends_with(text));
         }
+    }
+
+    #[test]
+    fn only_a_declared_envelope_is_installed_by_the_builder() {
+        // Cloudflare's own description declares no envelope: its client reads none.
+        let official = generate(OFFICIAL, &Settings::new("official.json")).expect("generates");
+        let operations = &official.src["operations.rs"];
+        assert!(operations.contains("pub fn builder()"), "{operations}");
+        assert!(!operations.contains("ERROR_ENVELOPE"), "{operations}");
+        assert!(!operations.contains("error_envelope"), "{operations}");
+
+        let mut spec: serde_json::Value = serde_json::from_str(OFFICIAL).expect("JSON");
+        spec["x-dynroute-envelope"] = serde_json::json!({"success": "ok", "errors": "problems"});
+        let declared =
+            generate(&spec.to_string(), &Settings::new("declared.json")).expect("generates");
+        let operations = &declared.src["operations.rs"];
+        let constant: String = operations
+            .split("pub const ERROR_ENVELOPE")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            constant,
+            ":crate::runtime::ErrorEnvelope=crate::runtime::ErrorEnvelope::new().success_flag(\"ok\").errors(\"problems\")",
+            "{operations}"
+        );
+        assert!(
+            operations.contains(".error_envelope(ERROR_ENVELOPE)"),
+            "{operations}"
+        );
+    }
+
+    #[test]
+    fn every_runtime_file_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("runtime/src")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".rs"))
+            .map(|name| match name.as_str() {
+                "lib.rs" => "runtime/mod.rs".to_owned(),
+                _ => format!("runtime/{name}"),
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = super::RUNTIME_FILES
+            .iter()
+            .map(|(path, _)| path.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk);
     }
 }

@@ -2,11 +2,20 @@
 //!
 //! The pipeline, one module per step, data flowing one way:
 //! [`parse`] (text -> `openapiv3::OpenAPI`) -> [`types`] (the type space: every schema
-//! named once, deduplicated, unions classified) -> [`emit_models`] (tokens) ->
+//! named once, deduplicated, `allOf` merged, unions classified, cycles found; split into
+//! `convert`, `merge`, `unions`, `dedup` and `graph`) and [`operations`] (the operation IR:
+//! `params`, `body`, `responses`, `pagination`) -> [`emit_models`] / [`emit_client`]
+//! (tokens: made only there and in the helpers they call, [`doc`] and [`json_number`]) ->
 //! [`render`] (`syn::File` -> prettyplease -> text with an `@generated` header).
-//! [`route_schema`] exports one component and what it references as a JSON Schema
-//! document; [`krate`] wraps the output in a standalone crate. [`doc`] makes descriptions
-//! safe as doc comments and [`json_number`] writes whole `f64`s as JSON integers.
+//!
+//! Shared by the steps: [`resolve`] is the one `$ref` resolver (into
+//! `#/components/{schemas,parameters,requestBodies,responses}`); [`names`] is the only
+//! place identifiers and type names are made; [`error`] and [`pointer`](mod@pointer) make
+//! every error name its place in the spec. [`route_schema`] exports one component and what it
+//! references as a JSON Schema document; [`envelope`] reads the error envelope a
+//! description declares; [`krate`] wraps the output in a standalone crate. [`doc`] makes
+//! descriptions safe as doc comments and [`json_number`] writes whole `f64`s as JSON
+//! integers.
 //!
 //! Nothing here names a particular API: which component is a "route document" is a
 //! setting, decided by the caller.
@@ -14,6 +23,7 @@
 pub mod doc;
 pub mod emit_client;
 pub mod emit_models;
+pub mod envelope;
 pub mod error;
 pub mod json_number;
 pub mod krate;
@@ -22,6 +32,7 @@ pub mod operations;
 pub mod parse;
 pub mod pointer;
 pub mod render;
+pub mod resolve;
 pub mod route_schema;
 pub mod types;
 

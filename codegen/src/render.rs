@@ -24,7 +24,16 @@ pub fn render(tokens: TokenStream, file: &str, spec_path: &str) -> Result<String
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut lines = text.lines().peekable();
+    // Whether the previous line was the indented last line of a top-level item broken over
+    // several lines (`pub const A: T = f()\n    .g();`); inside a block the next top-level
+    // line is the block's closing brace instead.
+    let mut after_continued_item = false;
     while let Some(line) = lines.next() {
+        let top_level = !line.is_empty() && !line.starts_with([' ', '\t', '}', ')', ']']);
+        if after_continued_item && top_level {
+            out.push('\n');
+        }
+        after_continued_item = line.starts_with([' ', '\t']) && line.ends_with(';');
         out.push_str(line);
         out.push('\n');
         // A top-level line ending in `}` or `;` ends an item (`pub struct Empty {}` too),
@@ -72,6 +81,13 @@ mod tests {
         assert_eq!(
             space_items(text),
             "/// Ends with a brace {}\n/// and a semicolon;\n#[derive(Debug)]\npub struct A {}\n\npub type B = A;\n\nimpl A {\n    fn f() {}\n}\n\nconst C: u8 = 1;\n"
+        );
+        // An item broken over lines ends at its indented `;`, a block at its `}`.
+        let text =
+            "const D: E = E::new()\n    .f();\n/// Doc.\nimpl E {\n    const G: u8 = 1;\n}\n";
+        assert_eq!(
+            space_items(text),
+            "const D: E = E::new()\n    .f();\n\n/// Doc.\nimpl E {\n    const G: u8 = 1;\n}\n"
         );
     }
 }

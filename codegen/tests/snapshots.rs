@@ -1,7 +1,7 @@
 //! Snapshot tests: each fixture spec under `tests/fixtures/` (one per construct) and the
 //! models it produces under `tests/snapshots/`. Update with
 //! `EXPECTORATE=overwrite cargo test -p dynroute-codegen --test snapshots`.
-//! The snapshot for `spec/` is `generated/src/models.rs` itself, kept fresh by
+//! The snapshot for `spec/` is `client/src/generated/models.rs` itself, kept fresh by
 //! `xtask/tests/fresh.rs`.
 
 use dynroute_codegen::{Settings, generate};

@@ -1,6 +1,6 @@
 //! A server's response through the client runtime's decode path, as the Cloudflare client is
-//! configured (`cf-ray` request id, the response normaliser): status, headers and body give a
-//! model or an `Error`, never a panic. A decoded model must also survive a serialisation round
+//! configured (its error envelope, the `cf-ray` request id, the response normaliser): status,
+//! headers and body give a model or an `Error`, never a panic. A decoded model must also survive a serialisation round
 //! trip unchanged, and the error must render.
 //!
 //! The input is a response written like HTTP/1.1 text, so that seeds are readable:
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // The property each generated operation unwraps and the model it returns, as in
-    // generated/src/operations.rs.
+    // client/src/generated/operations.rs.
     match response.operation.as_str() {
         "list" => response.check::<models::RouteList>(Some("data")),
         "create" | "get" => response.check::<models::Route>(Some("result")),
@@ -110,7 +110,8 @@ impl<'a> Response<'a> {
     }
 }
 
-/// The client as `Client::from_env` configures it (cf-ray request id, the normaliser).
+/// The client as `Client::from_env` configures it (Cloudflare's error envelope, cf-ray
+/// request id, the normaliser).
 fn client() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();
     CLIENT.get_or_init(|| {

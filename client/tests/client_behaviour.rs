@@ -555,3 +555,29 @@ async fn a_response_over_the_size_limit_is_refused_without_retrying() {
         assert_eq!(route.name.len(), 100_000);
     }
 }
+
+#[tokio::test]
+async fn every_generated_builder_reads_cloudflares_envelope() {
+    // `builder_for` (any base URL, such as a local `dynroute serve`) and `builder` are
+    // generated with the description's envelope: a 200 body with `success: false` is an error.
+    for make in [
+        |url: &str| Client::builder_for(url),
+        |url: &str| Client::builder().base_url(url),
+    ] {
+        let server = ScriptedServer::start(vec![Reply::json(
+            200,
+            json!({"success": false, "errors": [{"code": 7003, "message": "No route"}]}),
+        )])
+        .await;
+        let client = make(&server.base_url)
+            .max_retries(0)
+            .build()
+            .expect("a client");
+        let err = client
+            .get(ACCOUNT, GATEWAY, "r1")
+            .await
+            .expect_err("success: false is an error");
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.details()[0].code, Some(7003));
+    }
+}

@@ -4,9 +4,12 @@
 //! * [`Client`]: one async method per operation (generated), over a small hand-written
 //!   [`runtime`] (credentials, retries, timeouts, errors, paging).
 //!
-//! This file is the hand-written crate root: it holds what is specific to Cloudflare (the
-//! `CLOUDFLARE_*` environment variables, the `cf-ray` request id, and the normaliser for
-//! what the live API sends that its description does not say).
+//! Everything under `src/generated/` is written by `cargo xtask generate`; the runtime is the
+//! source of the crate `dynroute-runtime` (`runtime/src/`), compiled here as this crate's own
+//! module so that the generated operations can be methods of its [`Client`]. This file is the
+//! hand-written crate root: it holds what is specific to Cloudflare (the `CLOUDFLARE_*`
+//! environment variables, the `cf-ray` request id, and the normaliser for what the live API
+//! sends that its description does not say).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dynroute_client::Error> {
@@ -30,22 +33,30 @@
 //!   [`Client::with_options`].
 //! * Errors: one [`Error`] with a [`kind`](Error::kind) to match on, the HTTP status,
 //!   Cloudflare's `errors[]`, the `cf-ray` id and the raw body when it is not JSON. A body with
-//!   `"success": false` is an error whatever its status.
+//!   `"success": false` is an error whatever its status: the description declares Cloudflare's
+//!   envelope (`x-dynroute-envelope`, [`ERROR_ENVELOPE`]) and the generated builders
+//!   ([`Client::builder`], [`Client::builder_for`]) install it.
 
 // Generated files are written by `cargo xtask generate` (prettyplease) and checked fresh
 // byte for byte; rustfmt must leave them alone.
 #[rustfmt::skip]
+#[path = "generated/models.rs"]
 pub mod models;
 
+// The source of the crate dynroute-runtime. A module of this crate, not a dependency: the
+// generated operations add inherent methods to its `Client`, which only the crate defining
+// the type may do.
 #[cfg(feature = "client")]
+#[path = "../../runtime/src/lib.rs"]
 pub mod runtime;
 
 #[cfg(feature = "client")]
 #[rustfmt::skip]
+#[path = "generated/operations.rs"]
 mod operations;
 
 #[cfg(feature = "client")]
-pub use operations::DEFAULT_BASE_URL;
+pub use operations::{DEFAULT_BASE_URL, ERROR_ENVELOPE};
 #[cfg(feature = "client")]
 pub use runtime::{
     Client, ClientBuilder, Credentials, Error, ErrorDetail, ErrorKind, RequestOptions, Secret,
@@ -124,8 +135,9 @@ impl Client {
         builder.build()
     }
 
-    /// A builder for [`DEFAULT_BASE_URL`] with the Cloudflare settings installed: the `cf-ray`
-    /// request id in errors and the [`normalize_response`] hook. Add credentials and build.
+    /// A builder for [`DEFAULT_BASE_URL`] with the Cloudflare settings installed: Cloudflare's
+    /// error envelope ([`ERROR_ENVELOPE`], from [`Client::builder`]), the `cf-ray` request id
+    /// in errors and the [`normalize_response`] hook. Add credentials and build.
     pub fn cloudflare_builder() -> ClientBuilder {
         Client::builder()
             .request_id_header(REQUEST_ID_HEADER)

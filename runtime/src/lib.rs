@@ -2,10 +2,18 @@
 //! retries with backoff, timeouts, the error type, path encoding, paging and a response hook.
 //!
 //! It knows nothing about a particular API: generated code describes each request as a
-//! [`RequestSpec`] and calls [`Client::execute`].
+//! [`RequestSpec`] and calls [`Client::execute`]. What an API adds (an [`ErrorEnvelope`], a
+//! request id header, a [`ResponseHook`]) is a [`ClientBuilder`] setting, off by default.
+//!
+//! Generated operations are inherent methods of [`Client`], which Rust allows only in the
+//! crate defining the type, so each client compiles this source as its own `runtime` module
+//! (`dynroute-client` through `#[path]`, standalone crates as a copy); modules here name each
+//! other with `super::`, never `crate::`. Built alone as `dynroute-runtime`, it compiles and
+//! passes its tests with no API in reach, which is what keeps it API-agnostic.
 
 mod auth;
 mod client;
+mod envelope;
 mod error;
 mod execute;
 mod hook;
@@ -19,6 +27,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     RequestOptions,
 };
+pub use envelope::ErrorEnvelope;
 pub use error::{Error, ErrorDetail, ErrorKind};
 pub use execute::RequestSpec;
 pub use hook::ResponseHook;

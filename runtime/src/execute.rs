@@ -1,4 +1,5 @@
-//! Sends one described request: retries, timeouts, error mapping, envelope checks, decoding.
+//! Sends one described request: retries, timeouts, error mapping, the error envelope,
+//! decoding.
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -208,11 +209,12 @@ impl Client {
             })?
         };
         // An envelope that says it failed is an error, whatever the status.
-        if body.get("success") == Some(&Value::Bool(false)) {
+        let envelope = &self.inner.envelope;
+        if let Some(flag) = envelope.failure(&body) {
             return Err(Error::new(ErrorKind::Api, operation)
-                .with_message("the response reports `success: false`")
+                .with_message(format!("the response reports `{flag}: false`"))
                 .with_status(status)
-                .with_details(Error::details_from_body(&body))
+                .with_details(envelope.details(&body))
                 .with_request_id(self.request_id(headers))
                 .with_attempts(attempts));
         }
@@ -254,10 +256,14 @@ impl Client {
                 headers,
                 std::time::SystemTime::now(),
             ));
+        // The body is kept as text unless the envelope's errors array can be read from it.
+        let envelope = &self.inner.envelope;
         match serde_json::from_slice::<Value>(bytes) {
-            Ok(body) => error.with_details(Error::details_from_body(&body)),
-            Err(_) if bytes.is_empty() => error,
-            Err(_) => error.with_body(Some(String::from_utf8_lossy(bytes).into_owned())),
+            Ok(body) if envelope.errors_property().is_some() => {
+                error.with_details(envelope.details(&body))
+            }
+            _ if bytes.is_empty() => error,
+            _ => error.with_body(Some(String::from_utf8_lossy(bytes).into_owned())),
         }
     }
 }
@@ -273,19 +279,31 @@ fn decode_as<T: DeserializeOwned>(operation: &'static str, value: Value) -> Resu
 
 #[cfg(test)]
 mod tests {
+    use super::super::{ClientBuilder, ErrorDetail, ErrorEnvelope};
     use super::*;
     use reqwest::header::HeaderValue;
 
-    fn client() -> Client {
-        Client::builder_for("http://127.0.0.1:1")
+    /// The envelope of most tests here: `{"success": false, "errors": [...]}`.
+    const ENVELOPE: ErrorEnvelope = ErrorEnvelope::new()
+        .success_flag("success")
+        .errors("errors");
+
+    /// A client with a request id header, a hook that marks bodies, and `envelope` when given
+    /// (else the builder's default).
+    fn client(envelope: Option<ErrorEnvelope>) -> Client {
+        let builder = ClientBuilder::new("http://127.0.0.1:1")
             .request_id_header("x-request-id")
             .response_hook(|_: &str, body: &mut Value| {
                 if let Some(map) = body.as_object_mut() {
                     map.insert("hooked".to_owned(), Value::Bool(true));
                 }
-            })
-            .build()
-            .unwrap()
+            });
+        match envelope {
+            Some(envelope) => builder.error_envelope(envelope),
+            None => builder,
+        }
+        .build()
+        .unwrap()
     }
 
     fn request(unwrap: Option<&'static str>) -> RequestSpec {
@@ -299,7 +317,18 @@ mod tests {
         }
     }
 
+    /// What a client with [`ENVELOPE`] makes of a response.
     fn decode<T: DeserializeOwned>(
+        unwrap: Option<&'static str>,
+        status: u16,
+        headers: &[(&'static str, &str)],
+        body: &str,
+    ) -> Result<T, Error> {
+        decode_with(Some(ENVELOPE), unwrap, status, headers, body)
+    }
+
+    fn decode_with<T: DeserializeOwned>(
+        envelope: Option<ErrorEnvelope>,
         unwrap: Option<&'static str>,
         status: u16,
         headers: &[(&'static str, &str)],
@@ -310,7 +339,7 @@ mod tests {
             map.insert(*name, HeaderValue::from_str(value).unwrap());
         }
         let status = StatusCode::from_u16(status).unwrap();
-        client().decode_response(&request(unwrap), status, &map, body.as_bytes())
+        client(envelope).decode_response(&request(unwrap), status, &map, body.as_bytes())
     }
 
     #[test]
@@ -368,5 +397,70 @@ mod tests {
         assert_eq!(err.body(), Some("bad gateway"));
         let err = decode::<Value>(None, 404, &[], "").unwrap_err();
         assert_eq!((err.kind(), err.body()), (ErrorKind::NotFound, None));
+    }
+
+    #[test]
+    fn without_an_envelope_success_false_is_a_success() {
+        // The builder's default reads no envelope: the body is the API's business.
+        let whole: Value = decode_with(None, None, 200, &[], r#"{"success": false}"#).unwrap();
+        assert_eq!(whole, serde_json::json!({"success": false, "hooked": true}));
+        let body = r#"{"success": false, "errors": [{"code": 7003, "message": "no route"}],
+                       "result": {"n": 1}}"#;
+        let n: Value = decode_with(None, Some("result"), 200, &[], body).unwrap();
+        assert_eq!(n, serde_json::json!({"n": 1}));
+        // The same bodies with the envelope installed are errors with details.
+        let err = decode::<Value>(None, 200, &[], r#"{"success": false}"#).unwrap_err();
+        assert_eq!((err.kind(), err.details()), (ErrorKind::Api, &[][..]));
+        let err = decode::<Value>(Some("result"), 200, &[], body).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(
+            err.details(),
+            [ErrorDetail {
+                code: Some(7003),
+                message: "no route".to_owned()
+            }]
+        );
+        assert!(err.to_string().contains("`success: false`"), "{err}");
+    }
+
+    #[test]
+    fn without_an_envelope_error_bodies_are_kept_as_text() {
+        let body = r#"{"success": false, "errors": [{"message": "slow down"}]}"#;
+        let err = decode_with::<Value>(None, None, 429, &[("retry-after", "7")], body).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::RateLimited);
+        assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+        assert!(err.details().is_empty());
+        assert_eq!(err.body(), Some(body));
+        let err = decode_with::<Value>(None, None, 404, &[], "").unwrap_err();
+        assert_eq!((err.kind(), err.body()), (ErrorKind::NotFound, None));
+        // With the envelope the errors array is read and the JSON body is not repeated.
+        let err = decode::<Value>(None, 429, &[], body).unwrap_err();
+        assert_eq!((err.details().len(), err.body()), (1, None));
+    }
+
+    #[test]
+    fn an_envelope_reads_the_properties_it_names() {
+        let envelope = ErrorEnvelope::new().success_flag("ok").errors("problems");
+        let body = r#"{"ok": false, "success": true, "problems": [{"code": 1, "message": "no"}]}"#;
+        let err = decode_with::<Value>(Some(envelope), None, 200, &[], body).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.details()[0].code, Some(1));
+        assert!(err.to_string().contains("`ok: false`"), "{err}");
+        // Property names of other APIs mean nothing here.
+        let fine: Value =
+            decode_with(Some(envelope), None, 200, &[], r#"{"success": false}"#).unwrap();
+        assert_eq!(fine["success"], Value::Bool(false));
+        let err = decode_with::<Value>(Some(envelope), None, 400, &[], body).unwrap_err();
+        assert_eq!(
+            (err.kind(), err.details()[0].message.as_str()),
+            (ErrorKind::Api, "no")
+        );
+        // An errors array alone gives details for error statuses; no body fails on its own.
+        let errors_only = ErrorEnvelope::new().errors("problems");
+        let fine: Value =
+            decode_with(Some(errors_only), None, 200, &[], r#"{"ok": false}"#).unwrap();
+        assert_eq!(fine["ok"], Value::Bool(false));
+        let err = decode_with::<Value>(Some(errors_only), None, 500, &[], body).unwrap_err();
+        assert_eq!((err.kind(), err.details().len()), (ErrorKind::Server, 1));
     }
 }

@@ -3,12 +3,20 @@
 /// The base URL of the API: the first server of the description, `https://api.cloudflare.com/client/v4`.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
+/// The error envelope of the API's responses, as the description declares it (`x-dynroute-envelope`): a response whose `success` property is `false` is an error whatever its status; the `code` and `message` of each entry of `errors` become the error's details.
+pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope::new()
+    .success_flag("success")
+    .errors("errors");
+
 /// One method per operation of the description.
 impl crate::runtime::Client {
-    /// A builder for a client of [`DEFAULT_BASE_URL`], with the runtime's defaults
-    /// (no credentials, 2 retries, 60 s per attempt, 5 s to connect).
+    /// A builder for a client of the API served at `base_url` (for example `https://api.example.com/v1`; a trailing `/` is ignored), with the description's error envelope, \[`ERROR_ENVELOPE`\] and the runtime's defaults (no credentials, 2 retries, 60 s per attempt, 5 s to connect).
+    pub fn builder_for(base_url: impl Into<String>) -> crate::runtime::ClientBuilder {
+        crate::runtime::ClientBuilder::new(base_url).error_envelope(ERROR_ENVELOPE)
+    }
+    /// A builder for a client of \[`DEFAULT_BASE_URL`\], with the description's error envelope, \[`ERROR_ENVELOPE`\] and the runtime's defaults.
     pub fn builder() -> crate::runtime::ClientBuilder {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+        Self::builder_for(DEFAULT_BASE_URL)
     }
     /// List routes.
     ///

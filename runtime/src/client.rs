@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::auth::Credentials;
+use super::envelope::ErrorEnvelope;
 use super::error::{Error, ErrorKind};
 use super::hook::ResponseHook;
 use super::retry::RetryPolicy;
@@ -66,16 +67,11 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: usize,
     pub(crate) request_id_header: Option<HeaderName>,
     pub(crate) hook: Option<Arc<dyn ResponseHook>>,
+    pub(crate) envelope: ErrorEnvelope,
     credentials_kind: &'static str,
 }
 
 impl Client {
-    /// A builder for a client of the API served at `base_url` (for example
-    /// `https://api.example.com/v1`; a trailing `/` is ignored).
-    pub fn builder_for(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(base_url)
-    }
-
     /// The same client with some settings overridden for the calls made through the returned
     /// handle. The connection pool is shared; the original client is unchanged.
     pub fn with_options(&self, options: RequestOptions) -> Client {
@@ -126,6 +122,7 @@ pub struct ClientBuilder {
     user_agent: String,
     request_id_header: Option<String>,
     hook: Option<Arc<dyn ResponseHook>>,
+    envelope: ErrorEnvelope,
     http: Option<reqwest::Client>,
 }
 
@@ -144,7 +141,7 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with the default settings: no credentials, 2 retries, 60 s per attempt, 5 s
-    /// to connect, response bodies up to 64 MiB.
+    /// to connect, response bodies up to 64 MiB, no error envelope.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
@@ -156,6 +153,7 @@ impl ClientBuilder {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             request_id_header: None,
             hook: None,
+            envelope: ErrorEnvelope::new(),
             http: None,
         }
     }
@@ -222,6 +220,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Reads failures from response bodies as `envelope` says: a body whose success flag is
+    /// `false` is an [`ErrorKind::Api`] error whatever the status, and the entries of its
+    /// errors array become [`Error::details`]. None by default; see [`ErrorEnvelope`].
+    pub fn error_envelope(mut self, envelope: ErrorEnvelope) -> Self {
+        self.envelope = envelope;
+        self
+    }
+
     /// Uses a ready-made `reqwest::Client` (proxies, custom TLS roots, ...). Its own timeouts
     /// apply; the per-attempt timeout of this builder is still set on every request.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
@@ -283,6 +289,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 request_id_header,
                 hook: self.hook,
+                envelope: self.envelope,
                 credentials_kind,
             }),
             options: RequestOptions::default(),
@@ -296,7 +303,7 @@ mod tests {
 
     #[test]
     fn with_options_overrides_and_keeps_the_rest() {
-        let client = Client::builder_for("http://127.0.0.1:1/v4/")
+        let client = ClientBuilder::new("http://127.0.0.1:1/v4/")
             .credentials(Credentials::bearer("tok-secret-1"))
             .build()
             .unwrap();
@@ -317,9 +324,9 @@ mod tests {
 
     #[test]
     fn builder_debug_hides_credentials() {
-        let bearer = Client::builder_for("http://127.0.0.1:1")
+        let bearer = ClientBuilder::new("http://127.0.0.1:1")
             .credentials(Credentials::bearer("tok-secret-2"));
-        let pair = Client::builder_for("http://127.0.0.1:1")
+        let pair = ClientBuilder::new("http://127.0.0.1:1")
             .credentials(Credentials::headers([("X-Key", "key-secret-3")]));
         let text = format!("{bearer:?} {pair:?}");
         assert!(
@@ -331,11 +338,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_base_url() {
-        let err = Client::builder_for("not a url").build().unwrap_err();
+        let err = ClientBuilder::new("not a url").build().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
-        let err = Client::builder_for("ftp://example.com")
-            .build()
-            .unwrap_err();
+        let err = ClientBuilder::new("ftp://example.com").build().unwrap_err();
         assert!(err.to_string().contains("http or https"), "{err}");
     }
 }

@@ -4,7 +4,6 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
 /// What went wrong, coarse enough to match on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,7 +21,8 @@ pub enum ErrorKind {
     RateLimited,
     /// HTTP 5xx.
     Server,
-    /// Any other non-success status, or a body with `"success": false` whatever its status.
+    /// Any other non-success status, or a body that the client's
+    /// [`ErrorEnvelope`](super::ErrorEnvelope) marks as failed, whatever its status.
     Api,
     /// No response arrived in time (the per-request timeout or the connect timeout elapsed).
     Timeout,
@@ -60,7 +60,8 @@ impl ErrorKind {
     }
 }
 
-/// One entry of the `errors` array of an error envelope (`{"code": 10000, "message": "..."}`).
+/// One entry of the errors array of an [`ErrorEnvelope`](super::ErrorEnvelope)
+/// (`{"code": 10000, "message": "..."}`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorDetail {
     /// The numeric error code, when the server sent one.
@@ -70,7 +71,7 @@ pub struct ErrorDetail {
 }
 
 /// The error of every client call: a [`kind`](Error::kind) to match on, plus what the server
-/// said (status, `errors[]`, request id, raw body) when it said anything.
+/// said (status, the entries of its errors array, request id, raw body) when it said anything.
 ///
 /// Neither `Debug` nor `Display` contains credentials: they live only in sensitive headers that
 /// are never copied here.
@@ -173,7 +174,9 @@ impl Error {
         self.0.status
     }
 
-    /// The server's `errors[]` entries (empty when it sent none).
+    /// The entries of the errors array of the response, read as the client's
+    /// [`ErrorEnvelope`](super::ErrorEnvelope) says (empty when it names no errors array or
+    /// the server sent none).
     pub fn details(&self) -> &[ErrorDetail] {
         &self.0.details
     }
@@ -184,7 +187,9 @@ impl Error {
         self.0.request_id.as_deref()
     }
 
-    /// The raw response body when it was not JSON (or could not be decoded).
+    /// The raw response body when it was not JSON (or could not be decoded), and the body of
+    /// an error status whenever the client's [`ErrorEnvelope`](super::ErrorEnvelope) names no
+    /// errors array to read it with.
     pub fn body(&self) -> Option<&str> {
         self.0.body.as_deref()
     }
@@ -216,28 +221,6 @@ impl Error {
             ErrorKind::Connection
         };
         Self::new(kind, operation).with_source(err)
-    }
-
-    /// Reads the `errors` array of an error envelope, tolerating entries without a code and
-    /// codes sent as strings.
-    pub(crate) fn details_from_body(body: &Value) -> Vec<ErrorDetail> {
-        let Some(errors) = body.get("errors").and_then(Value::as_array) else {
-            return Vec::new();
-        };
-        errors
-            .iter()
-            .map(|entry| ErrorDetail {
-                code: entry.get("code").and_then(|code| {
-                    code.as_i64()
-                        .or_else(|| code.as_str().and_then(|s| s.parse().ok()))
-                }),
-                message: match entry.get("message") {
-                    Some(Value::String(message)) => message.clone(),
-                    Some(other) => other.to_string(),
-                    None => entry.to_string(),
-                },
-            })
-            .collect()
     }
 }
 
@@ -278,6 +261,7 @@ impl std::error::Error for Error {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ErrorEnvelope;
     use super::*;
 
     #[test]
@@ -292,16 +276,13 @@ mod tests {
     }
 
     #[test]
-    fn details_tolerate_missing_and_string_codes() {
+    fn display_lists_details_with_and_without_codes() {
         let body = serde_json::json!({"errors": [
             {"code": 7001, "message": "Invalid"},
             {"message": "no code"},
             {"code": "42", "message": "string code"}
         ]});
-        let details = Error::details_from_body(&body);
-        assert_eq!(details[0].code, Some(7001));
-        assert_eq!(details[1].code, None);
-        assert_eq!(details[2].code, Some(42));
+        let details = ErrorEnvelope::new().errors("errors").details(&body);
         let text = Error::new(ErrorKind::Api, "create")
             .with_status(StatusCode::BAD_REQUEST)
             .with_details(details)
