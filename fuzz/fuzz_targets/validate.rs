@@ -2,8 +2,7 @@
 //! and the strict parser must accept exactly what serde_json accepts.
 #![no_main]
 
-use dynroute_validator::cli::Format;
-use dynroute_validator::cli::formats::render_string;
+use dynroute_validator::output::{Format, render_string};
 use dynroute_validator::{Config, check_bytes};
 use libfuzzer_sys::fuzz_target;
 

@@ -1,22 +1,17 @@
-//! Validator performance, measured in one run:
-//!
-//! * `process/validate_typical_route`: wall time of a whole `dynroute validate` process on
-//!   spec/examples/valid/support-route.json (start-up, schema compilation, checks, output);
-//! * `throughput/*`: a 100,001-element route (50,000 percentage + 50,000 model elements), validated in full
-//!   (`check_source`) next to a `serde_json::from_str::<Value>` parse of the same bytes.
+//! Validator throughput, measured in one run: a 100,001-element route (50,000 percentage +
+//! 50,000 model elements), validated in full (`check_source`) next to a
+//! `serde_json::from_str::<Value>` parse of the same bytes. The whole-process time of the
+//! command is measured by the `process` bench of the `dynroute` package.
 //!
 //! Run: `cargo bench -p dynroute-validator --bench validate`
 //!
 //! Recorded on the 2-core development machine (rustc 1.95, release, other builds running):
-//! process/validate_typical_route 4.2 ms; throughput on 14.8 MiB: serde_json_parse_only
-//! 240 ms (61.9 MiB/s), dynroute_check_source 725 ms (20.5 MiB/s).
-
-use std::hint::black_box;
-use std::path::Path;
-use std::process::{Command, Stdio};
+//! throughput on 14.8 MiB: serde_json_parse_only 240 ms (61.9 MiB/s), dynroute_check_source
+//! 725 ms (20.5 MiB/s).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dynroute_validator::{Config, check_source};
+use std::hint::black_box;
 
 fn large_route(models: usize) -> String {
     let mut s = String::with_capacity(models * 220);
@@ -35,27 +30,6 @@ fn large_route(models: usize) -> String {
     }
     s.push_str("{\"id\":\"end\",\"type\":\"end\",\"outputs\":{}}\n]}");
     s
-}
-
-fn process(c: &mut Criterion) {
-    let file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples/valid/support-route.json");
-    let exe = env!("CARGO_BIN_EXE_dynroute");
-    let mut group = c.benchmark_group("process");
-    group.sample_size(50);
-    group.bench_function("validate_typical_route", |b| {
-        b.iter(|| {
-            let status = Command::new(exe)
-                .arg("validate")
-                .arg(&file)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("dynroute runs");
-            assert!(status.success());
-        });
-    });
-    group.finish();
 }
 
 fn throughput(c: &mut Criterion) {
@@ -80,5 +54,5 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, process, throughput);
+criterion_group!(benches, throughput);
 criterion_main!(benches);

@@ -1,30 +1,12 @@
 //! The finding a rule reports, independent of how it is rendered.
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Blocks the route: the command exits with status 1.
-    Error,
-    /// Suspicious but accepted by the API: reported, exit status 0 unless `--deny-warnings`.
-    Warning,
-}
-
-impl Severity {
-    /// The lowercase name used in every output format.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+use crate::registry::Severity;
 
 /// A position in the source text: 1-based line, 1-based column counted in characters,
 /// plus the byte offset it came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
     /// 1-based line number.
     pub line: usize,
@@ -35,7 +17,12 @@ pub struct Position {
 }
 
 /// One finding in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// It serializes as one item of `dynroute validate --format json`'s `diagnostics`, the
+/// documented contract: `file`, `rule`, `severity`, `message`, `help`, `pointer`, `line`,
+/// `column`, `end_line` and `end_column` (the last two `null` when the finding covers no
+/// node), in that order.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The file name as given on the command line (`<stdin>` for standard input).
     pub file: String,
@@ -56,8 +43,24 @@ pub struct Diagnostic {
     /// End of the span (exclusive), when the finding covers a node.
     pub end: Option<Position>,
     /// Start byte offset of the span.
-    #[serde(skip)]
     pub offset: usize,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut item = serializer.serialize_struct("Diagnostic", 10)?;
+        item.serialize_field("file", &self.file)?;
+        item.serialize_field("rule", self.rule)?;
+        item.serialize_field("severity", self.severity.as_str())?;
+        item.serialize_field("message", &self.message)?;
+        item.serialize_field("help", &self.help)?;
+        item.serialize_field("pointer", &self.pointer)?;
+        item.serialize_field("line", &self.line)?;
+        item.serialize_field("column", &self.column)?;
+        item.serialize_field("end_line", &self.end.map(|e| e.line))?;
+        item.serialize_field("end_column", &self.end.map(|e| e.column))?;
+        item.end()
+    }
 }
 
 impl Diagnostic {

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::Finding;
-use crate::rules::names;
+use crate::registry::names;
 
 /// What shape the file has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

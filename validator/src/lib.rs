@@ -1,11 +1,12 @@
-//! Validation of Cloudflare AI Gateway Dynamic Routing route files, and the `dynroute`
-//! command line.
+//! Validation of Cloudflare AI Gateway Dynamic Routing route files.
 //!
 //! The pipeline runs one way, one module per step:
 //! text -> [`parse`] (strict JSON with positions, duplicate keys) -> [`document`] (route,
 //! bare array or API envelope) -> [`schema`] (JSON Schema, per element type) -> [`route`] +
-//! [`rules`] (graph rules and warnings) -> [`Diagnostic`]s with line:column. Rendering lives at
-//! the command-line edge ([`cli`]).
+//! [`rules`] (graph rules and warnings) -> [`Diagnostic`]s with line:column -> [`output`]
+//! (human, short, json, sarif, github). Every rule is declared once, in the leaf module
+//! [`registry`], which the steps read. [`draw_bytes`] draws a file's graph instead
+//! ([`draw`]). The `dynroute` command (package `dynroute`) is a front over this library.
 //!
 //! ```
 //! let text = r#"{"name": "r", "elements": [
@@ -16,13 +17,15 @@
 //! # Ok::<(), dynroute_validator::schema::SchemaError>(())
 //! ```
 
-pub mod cli;
 pub mod diagnostic;
 pub mod document;
 pub mod draw;
+pub mod fields;
 pub mod locate;
+pub mod output;
 pub mod parse;
 pub mod pointer;
+pub mod registry;
 pub mod route;
 pub mod rules;
 pub mod schema;
@@ -31,10 +34,10 @@ pub mod suggest;
 
 use std::collections::HashMap;
 
-pub use diagnostic::{Diagnostic, Finding, Position, Severity};
-pub use rules::{RULES, Rule};
+pub use diagnostic::{Diagnostic, Finding, Position};
+pub use registry::{RULES, Rule, Severity};
 
-use crate::rules::names;
+use crate::registry::names;
 
 /// Per-rule severity overrides (`--allow`, `--warn`, `--deny`).
 #[derive(Debug, Clone, Default)]
@@ -50,7 +53,7 @@ pub struct UnknownRule(pub String);
 impl Config {
     /// Sets a rule's severity; `None` turns the rule off.
     pub fn set(&mut self, rule: &str, severity: Option<Severity>) -> Result<(), UnknownRule> {
-        let rule = rules::rule(rule).ok_or_else(|| UnknownRule(rule.to_string()))?;
+        let rule = registry::rule(rule).ok_or_else(|| UnknownRule(rule.to_string()))?;
         self.overrides.insert(rule.name, severity);
         Ok(())
     }
@@ -59,7 +62,7 @@ impl Config {
     pub fn severity(&self, rule: &str) -> Option<Severity> {
         match self.overrides.get(rule) {
             Some(s) => *s,
-            None => Some(rules::rule(rule).map_or(Severity::Error, |r| r.default_severity)),
+            None => Some(registry::rule(rule).map_or(Severity::Error, |r| r.default_severity)),
         }
     }
 }
@@ -157,23 +160,57 @@ fn findings(
     };
     if let Some((route, pointer)) = &doc.route {
         schema.check_route(route, pointer, &mut out);
-        if doc.shape == document::Shape::Route {
-            rules::suspicious::check_route_fields(schema, route, pointer, &mut out);
-        }
     }
     // Without an elements array there is no graph; the document schema has reported why.
-    let Some((elements, pointer)) = &doc.elements else {
-        return out;
+    let mut graph = None;
+    if let Some((elements, pointer)) = &doc.elements
+        && let Some(items) = elements.as_array()
+    {
+        schema.check_elements(items, pointer, &mut out);
+        graph = Some(route::Route::new(elements, pointer));
+    }
+    // Only a route document's own keys are route fields: an API response's are not.
+    let document = match (&doc.route, doc.shape) {
+        (Some((route, pointer)), document::Shape::Route) => Some((*route, pointer.as_str())),
+        _ => None,
     };
-    let Some(items) = elements.as_array() else {
-        return out;
-    };
-    schema.check_elements(items, pointer, &mut out);
-    let route = route::Route::new(elements, pointer);
-    rules::graph::check(&route, &mut out);
-    rules::percentage::check(&route, &mut out);
-    rules::suspicious::check(schema, &route, &mut out);
+    rules::run(
+        &rules::Context::new(document, graph, &schema.fields),
+        &mut out,
+    );
     out
+}
+
+/// What [`draw_bytes`] makes of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drawing {
+    /// The picture of the route graph.
+    Picture(String),
+    /// There is no graph to draw: the bytes are not UTF-8 or not JSON, or hold no elements
+    /// array. The report holds the errors [`check_bytes`] finds in the file, which say why.
+    Undrawable(Report),
+}
+
+/// Draws the route graph in a file's bytes, tolerating everything but what leaves no graph
+/// (as the graph rules do). Fails only when the embedded schema is unusable.
+pub fn draw_bytes(
+    file: &str,
+    bytes: Vec<u8>,
+    format: draw::GraphFormat,
+) -> Result<Drawing, schema::SchemaError> {
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && let Ok(parsed) = parse::parse(text)
+        && let Ok(document::Document {
+            elements: Some((elements, pointer)),
+            ..
+        }) = document::extract(&parsed.value)
+    {
+        let route = route::Route::new(elements, &pointer);
+        return Ok(Drawing::Picture(draw::draw(&route, format)));
+    }
+    let mut report = check_bytes(file, bytes, &Config::default())?;
+    report.diagnostics.retain(|d| d.severity == Severity::Error);
+    Ok(Drawing::Undrawable(report))
 }
 
 fn to_diagnostics(
@@ -211,4 +248,69 @@ fn to_diagnostics(
         (a.line, a.column, a.rule, &a.message).cmp(&(b.line, b.column, b.rule, &b.message))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draw::GraphFormat;
+
+    fn draw(text: &[u8]) -> Drawing {
+        draw_bytes("in.json", text.to_vec(), GraphFormat::Mermaid).expect("schema compiles")
+    }
+
+    #[test]
+    fn route_fields_are_checked_without_an_elements_array() {
+        let text = r#"{"name": "r", "nmae": 1, "$schema": "x.json"}"#;
+        let found: Vec<(&str, String)> = check_source("r.json", text, &Config::default())
+            .expect("schema compiles")
+            .into_iter()
+            .map(|d| (d.rule, d.pointer))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("schema", String::new()),
+                ("ignored-property", "/nmae".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_graph_is_drawn_whatever_the_rules_say_about_it() {
+        let looping = br#"[{"id": "s", "type": "start", "outputs": {"next": {"elementId": "s"}}}]"#;
+        let Drawing::Picture(picture) = draw(looping) else {
+            panic!("no picture")
+        };
+        assert!(picture.starts_with("flowchart TD\n"), "{picture}");
+        assert!(matches!(
+            draw(br#"{"name": "r", "elements": 5}"#),
+            Drawing::Picture(_)
+        ));
+    }
+
+    #[test]
+    fn without_a_graph_the_errors_say_why() {
+        for (text, rule) in [
+            (&b"{"[..], "invalid-json"),
+            (b"\xff", "invalid-json"),
+            (b"null", "schema"),
+            (br#"{"name": "r", "nmae": 1}"#, "schema"),
+            (br#"{"result": {"version": {}}}"#, "schema"),
+        ] {
+            let Drawing::Undrawable(report) = draw(text) else {
+                panic!("{text:?} is drawn")
+            };
+            assert_eq!(report.file, "in.json");
+            assert!(!report.diagnostics.is_empty(), "{text:?}");
+            assert!(
+                report
+                    .diagnostics
+                    .iter()
+                    .all(|d| d.rule == rule && d.severity == Severity::Error),
+                "{text:?}: {:?}",
+                report.diagnostics
+            );
+        }
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::diagnostic::Finding;
 use crate::pointer::push_token_in_place;
-use crate::rules::names;
+use crate::registry::names;
 
 /// A parsed file: its AST (for positions) and its value (for the checks).
 pub struct Parsed<'a> {

@@ -16,8 +16,9 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::{Value, json};
 
 use crate::diagnostic::Finding;
+use crate::fields::{ElementFields, KnownFields};
 use crate::pointer::push_token;
-use crate::rules::names;
+use crate::registry::names;
 
 /// The embedded schema text.
 pub const ROUTE_SCHEMA: &str = include_str!("../../spec/route.schema.json");
@@ -48,12 +49,6 @@ pub struct Branch {
     /// Name of the branch's schema (`ModelElement`), for help texts.
     pub name: String,
     validator: Validator,
-    /// Property names the branch declares at the element level.
-    pub element_fields: BTreeSet<String>,
-    /// Property names declared inside the element's `properties` object.
-    pub properties_fields: Option<BTreeSet<String>>,
-    /// Output names, when `outputs` is a fixed-shape object (not a map).
-    pub output_fields: Option<BTreeSet<String>>,
 }
 
 /// The compiled route schema.
@@ -63,8 +58,8 @@ pub struct RouteSchema {
     pub discriminator: String,
     /// Branches by tag, in schema order.
     pub branches: Vec<Branch>,
-    /// Property names declared on the route document.
-    pub route_fields: BTreeSet<String>,
+    /// The property names the schema declares on the route and on each element type.
+    pub fields: KnownFields,
 }
 
 /// The schema embedded in the binary, compiled on first use and shared by every file.
@@ -147,6 +142,7 @@ impl RouteSchema {
 
         let defs = root.get("$defs").cloned().unwrap_or_else(|| json!({}));
         let mut branches = Vec::new();
+        let mut element_fields = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let reference = member.get("$ref").and_then(Value::as_str);
             let body = resolve(&root, member);
@@ -179,20 +175,21 @@ impl RouteSchema {
             }
             let validator = build(&standalone, &format!("{union_ptr}/oneOf/{i}"))?;
             let sub = |field: &str| body.get("properties").and_then(|p| p.get(field));
-            let properties_fields = sub("properties").map(|p| keys(resolve(&root, p)));
-            let output_fields = sub("outputs")
-                .map(|o| resolve(&root, o))
-                .filter(|o| {
-                    o.get("additionalProperties").is_none() && o.get("properties").is_some()
-                })
-                .map(keys);
+            element_fields.push(ElementFields {
+                tag: tag.clone(),
+                element: keys(body),
+                properties: sub("properties").map(|p| keys(resolve(&root, p))),
+                outputs: sub("outputs")
+                    .map(|o| resolve(&root, o))
+                    .filter(|o| {
+                        o.get("additionalProperties").is_none() && o.get("properties").is_some()
+                    })
+                    .map(keys),
+            });
             branches.push(Branch {
                 tag,
                 name,
                 validator,
-                element_fields: keys(body),
-                properties_fields,
-                output_fields,
             });
         }
 
@@ -206,8 +203,11 @@ impl RouteSchema {
         Ok(RouteSchema {
             document,
             discriminator,
-            route_fields: keys(&root),
             branches,
+            fields: KnownFields {
+                route: keys(&root),
+                elements: element_fields,
+            },
         })
     }
 

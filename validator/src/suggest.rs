@@ -31,20 +31,9 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     best.map(|(_, _, c)| c)
 }
 
-/// Levenshtein distance over characters, two rows of memory; O(|a| * |b|) time.
+/// Levenshtein distance over characters (Unicode scalar values); O(|a| * |b|) time.
 pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 #[cfg(test)]
@@ -68,5 +57,13 @@ mod tests {
             closest("gpt-4o-mni", ["gpt-4o-mini", "gpt-4o"]),
             Some("gpt-4o-mini")
         );
+    }
+
+    #[test]
+    fn distance_counts_characters_not_bytes() {
+        assert_eq!(distance("é", "e"), 1);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("flaw", "lawn"), 2);
+        assert_eq!(closest("mödel", ["model"]), Some("model"));
     }
 }

@@ -4,8 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dynroute_validator::cli::Format;
-use dynroute_validator::cli::formats::render_string;
+use dynroute_validator::output::{Format, render_string};
 use dynroute_validator::{Config, Diagnostic, RULES, Report, check_source};
 
 fn examples_dir() -> PathBuf {

@@ -5,8 +5,9 @@
 use std::collections::VecDeque;
 
 use crate::diagnostic::Finding;
+use crate::registry::names;
 use crate::route::Route;
-use crate::rules::names;
+use crate::rules::Context;
 use crate::suggest;
 
 /// Character comparisons that "did you mean" suggestions for dangling references may cost
@@ -16,17 +17,9 @@ const SUGGESTION_BUDGET: usize = 50_000_000;
 /// How many elements a cycle message lists before eliding the middle.
 const CYCLE_PATH_LIMIT: usize = 12;
 
-/// Runs every graph rule.
-pub fn check(route: &Route<'_>, out: &mut Vec<Finding>) {
-    single_start(route, out);
-    duplicate_id(route, out);
-    dangling_reference(route, out);
-    let reachable = unreachable(route, out);
-    cycle(route, out);
-    dead_end(route, &reachable, out);
-}
-
-fn single_start(route: &Route<'_>, out: &mut Vec<Finding>) {
+/// `single-start`: a route has exactly one start element.
+pub fn single_start(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
     let starts = route.starts();
     match starts.as_slice() {
         [] => out.push(Finding::new(
@@ -52,7 +45,9 @@ fn single_start(route: &Route<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn duplicate_id(route: &Route<'_>, out: &mut Vec<Finding>) {
+/// `duplicate-id`: element ids are unique.
+pub fn duplicate_id(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
         let Some(id) = element.id else { continue };
         if let Some(&first) = route.by_id.get(id)
@@ -72,7 +67,10 @@ fn duplicate_id(route: &Route<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn dangling_reference(route: &Route<'_>, out: &mut Vec<Finding>) {
+/// `dangling-reference`: every output names an element, with a "did you mean" when one is
+/// close.
+pub fn dangling_reference(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
     // A suggestion compares the reference with every id, character by character. Many
     // dangling references on a large route would make that quadratic, so suggestions stop
     // (in document order) once this bound on the comparisons is spent.
@@ -108,10 +106,9 @@ fn dangling_reference(route: &Route<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Reports elements not reachable from the (first) start; returns the reachable set.
-/// Without a start, every element counts as reachable so that single-start is the only
-/// complaint.
-fn unreachable(route: &Route<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
+/// Which elements are reachable from the (first) start element (breadth-first). Without a
+/// start, every element counts as reachable so that `single-start` is the only complaint.
+pub fn reachable(route: &Route<'_>) -> Vec<bool> {
     let n = route.elements.len();
     let Some(&start) = route.starts().first() else {
         return vec![true; n];
@@ -127,7 +124,13 @@ fn unreachable(route: &Route<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
             }
         }
     }
-    for (i, reached) in seen.iter().enumerate() {
+    seen
+}
+
+/// `unreachable`: every element is reachable from the start element.
+pub fn unreachable(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
+    for (i, reached) in cx.reachable().iter().enumerate() {
         let element = &route.elements[i];
         // Values that are not objects are reported by `schema`, and an element with a
         // duplicated id is unreachable because of it, as `duplicate-id` says. Extra start
@@ -148,16 +151,16 @@ fn unreachable(route: &Route<'_>, out: &mut Vec<Finding>) -> Vec<bool> {
             ));
         }
     }
-    seen
 }
 
-/// Iterative three-colour DFS from each element in document order; each back edge is one
-/// loop. Roots and outputs are taken in document order, so the loops found, and the
-/// messages, do not depend on anything but the document.
-fn cycle(route: &Route<'_>, out: &mut Vec<Finding>) {
+/// `cycle`: the graph has no loop. Iterative three-colour DFS from each element in document
+/// order; each back edge is one loop. Roots and outputs are taken in document order, so the
+/// loops found, and the messages, do not depend on anything but the document.
+pub fn cycle(cx: &Context<'_>, out: &mut Vec<Finding>) {
     const WHITE: u8 = 0;
     const GREY: u8 = 1;
     const BLACK: u8 = 2;
+    let Some(route) = &cx.graph else { return };
     let n = route.elements.len();
     let mut colour = vec![WHITE; n];
     // (element, index of the next successor to visit)
@@ -234,9 +237,11 @@ fn cycle_finding(route: &Route<'_>, path: &[usize]) -> Option<Finding> {
     ))
 }
 
-/// Reports elements from which no end element can be reached (reverse BFS from every end)
-/// and end elements that declare outputs.
-fn dead_end(route: &Route<'_>, reachable: &[bool], out: &mut Vec<Finding>) {
+/// `dead-end`: reports reachable elements from which no end element can be reached (reverse
+/// BFS from every end) and end elements that declare outputs.
+pub fn dead_end(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
+    let reachable = cx.reachable();
     let n = route.elements.len();
     let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, succ) in route.successors.iter().enumerate() {
@@ -290,6 +295,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::fields::KnownFields;
 
     fn model(id: &str, success: &str, fallback: &str) -> Value {
         json!({"id": id, "type": "model", "outputs": {
@@ -297,9 +303,10 @@ mod tests {
     }
 
     fn cycles(elements: &Value) -> Vec<(String, String)> {
-        let route = Route::new(elements, "/elements");
+        let fields = KnownFields::default();
+        let cx = Context::new(None, Some(Route::new(elements, "/elements")), &fields);
         let mut out = Vec::new();
-        check(&route, &mut out);
+        cycle(&cx, &mut out);
         out.into_iter()
             .filter(|f| f.rule == names::CYCLE)
             .map(|f| (f.message, f.pointer))

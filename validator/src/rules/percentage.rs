@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::diagnostic::Finding;
 use crate::pointer::push_token;
-use crate::route::Route;
-use crate::rules::names;
+use crate::registry::names;
+use crate::rules::Context;
 
 /// The documented maximum number of outputs of a percentage element.
 pub const MAX_OUTPUTS: usize = 5;
@@ -51,8 +51,9 @@ fn format_millionths(v: u64) -> String {
     }
 }
 
-/// Checks every percentage element.
-pub fn check(route: &Route<'_>, out: &mut Vec<Finding>) {
+/// `percentage-sum`: checks every percentage element.
+pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
         if element.kind != Some("percentage") {
             continue;

@@ -7,64 +7,78 @@ use serde_json::Value;
 
 use crate::diagnostic::Finding;
 use crate::pointer::push_token;
-use crate::route::Route;
-use crate::rules::names;
-use crate::schema::RouteSchema;
+use crate::registry::names;
+use crate::rules::Context;
 
 /// Condition operators the documentation lists.
 pub const OPERATORS: &[&str] = &["$eq", "$ne", "$in", "$and", "$or"];
 
-/// The key editors read to find a document's JSON Schema (`"$schema":
-/// "../route.schema.json"` gives completion in route files). It is for tools, not the API.
-const SCHEMA_KEY: &str = "$schema";
-
-/// Warns about route-level properties the schema does not declare.
-pub fn check_route_fields(schema: &RouteSchema, route: &Value, base: &str, out: &mut Vec<Finding>) {
-    if let Some(obj) = route.as_object() {
+/// `ignored-property`: keys the schema does not declare, on the route document and on each
+/// element, its `properties` and its fixed-shape `outputs`.
+pub fn ignored_property(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    if let Some((route, base)) = cx.document
+        && let Some(obj) = route.as_object()
+    {
         for key in obj.keys() {
-            if key != SCHEMA_KEY && !schema.route_fields.contains(key) {
-                out.push(ignored(push_token(base, key), key, &schema.route_fields));
+            if !cx.fields.is_route_field(key) {
+                out.push(ignored(push_token(base, key), key, &cx.fields.route));
             }
         }
     }
-}
-
-/// Runs every element-level warning rule.
-pub fn check(schema: &RouteSchema, route: &Route<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
-        let Some(branch) = element.kind.and_then(|k| schema.branch(k)) else {
+        let Some(fields) = element.kind.and_then(|k| cx.fields.element(k)) else {
             continue;
         };
         let Some(obj) = element.value.as_object() else {
             continue;
         };
         let base = route.pointer(i);
-        unknown_keys(obj, &branch.element_fields, &base, out);
-        if let (Some(fields), Some(props)) = (
-            &branch.properties_fields,
+        unknown_keys(obj, &fields.element, &base, out);
+        if let (Some(known), Some(props)) = (
+            &fields.properties,
             obj.get("properties").and_then(Value::as_object),
         ) {
-            unknown_keys(props, fields, &push_token(&base, "properties"), out);
+            unknown_keys(props, known, &push_token(&base, "properties"), out);
         }
-        if let (Some(fields), Some(outputs)) = (
-            &branch.output_fields,
+        if let (Some(known), Some(outputs)) = (
+            &fields.outputs,
             obj.get("outputs").and_then(Value::as_object),
         ) {
-            unknown_keys(outputs, fields, &push_token(&base, "outputs"), out);
+            unknown_keys(outputs, known, &push_token(&base, "outputs"), out);
         }
-        let props = obj.get("properties");
+    }
+}
+
+/// `unknown-operator`: condition operators of conditional elements outside [`OPERATORS`].
+pub fn unknown_operator(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
+    for (i, element) in route.elements.iter().enumerate() {
+        if element.kind != Some("conditional") || !known_type(cx, element.kind) {
+            continue;
+        }
+        if let Some(conditions) = element
+            .value
+            .get("properties")
+            .and_then(|p| p.get("conditions"))
+        {
+            let properties = push_token(&route.pointer(i), "properties");
+            operators(conditions, &push_token(&properties, "conditions"), out);
+        }
+    }
+}
+
+/// `implausible-value`: numbers of model and rate elements that cannot be meant.
+pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
+    for (i, element) in route.elements.iter().enumerate() {
+        if !known_type(cx, element.kind) {
+            continue;
+        }
+        let props = element.value.get("properties");
+        let p = push_token(&route.pointer(i), "properties");
         match element.kind {
-            Some("conditional") => {
-                if let Some(conditions) = props.and_then(|p| p.get("conditions")) {
-                    operators(
-                        conditions,
-                        &push_token(&push_token(&base, "properties"), "conditions"),
-                        out,
-                    );
-                }
-            }
             Some("model") => {
-                let p = push_token(&base, "properties");
                 implausible(props, &p, "retries", out, |v| {
                     (v < 0.0 || v.fract() != 0.0)
                         .then_some("retries must be a whole number of retry attempts, 0 or more")
@@ -75,7 +89,6 @@ pub fn check(schema: &RouteSchema, route: &Route<'_>, out: &mut Vec<Finding>) {
                 });
             }
             Some("rate") => {
-                let p = push_token(&base, "properties");
                 implausible(props, &p, "window", out, |v| {
                     (v <= 0.0).then_some("window is in seconds and must be positive, e.g. 3600")
                 });
@@ -88,6 +101,12 @@ pub fn check(schema: &RouteSchema, route: &Route<'_>, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
+}
+
+/// Whether the element type is one the schema declares; elements of other types are
+/// reported by `schema` only.
+fn known_type(cx: &Context<'_>, kind: Option<&str>) -> bool {
+    kind.is_some_and(|k| cx.fields.element(k).is_some())
 }
 
 fn unknown_keys(

@@ -1,4 +1,4 @@
-//! Output formats of `dynroute validate`: human, short, json, sarif and github.
+//! Rendering of diagnostics: human (source snippets), short, json, sarif and github.
 
 use std::io::Write;
 
@@ -7,10 +7,27 @@ use codespan_reporting::diagnostic::{
 };
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::Format;
-use crate::{Diagnostic, Report, Severity, rules};
+use crate::registry::RULES;
+use crate::{Diagnostic, Report, Severity};
+
+/// Output formats of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Source snippets with the span underlined.
+    Human,
+    /// `file:line:col: severity[rule]: message`, one per line.
+    Short,
+    /// `{"diagnostics": [...]}` for other tools.
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
 
 /// Renders to standard output (with colour for the human format when asked).
 /// A closed pipe (`dynroute validate ... | head`) is not an error.
@@ -41,7 +58,7 @@ pub fn render_string(format: Format, reports: &[Report]) -> std::io::Result<Stri
             String::from_utf8_lossy(&buf.into_inner()).into_owned()
         }
         Format::Short => short(&diagnostics),
-        Format::Json => json_format(reports.len(), &diagnostics),
+        Format::Json => json_format(reports.len(), &diagnostics)?,
         Format::Sarif => sarif(&diagnostics),
         Format::Github => github(&diagnostics),
     })
@@ -96,37 +113,36 @@ fn short(diagnostics: &[&Diagnostic]) -> String {
         .collect()
 }
 
-fn json_format(files: usize, diagnostics: &[&Diagnostic]) -> String {
+/// The `--format json` document. Each item is a [`Diagnostic`] as it serializes.
+#[derive(Serialize)]
+struct JsonOutput<'d> {
+    diagnostics: &'d [&'d Diagnostic],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+fn json_format(files: usize, diagnostics: &[&Diagnostic]) -> std::io::Result<String> {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let items: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            json!({
-                "file": d.file,
-                "rule": d.rule,
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "help": d.help,
-                "pointer": d.pointer,
-                "line": d.line,
-                "column": d.column,
-                "end_line": d.end.map(|e| e.line),
-                "end_column": d.end.map(|e| e.column),
-            })
-        })
-        .collect();
-    let doc = json!({
-        "diagnostics": items,
-        "summary": {
-            "files": files,
-            "errors": errors,
-            "warnings": diagnostics.len() - errors,
-        }
-    });
-    format!("{doc:#}\n")
+    let doc = JsonOutput {
+        diagnostics,
+        summary: Summary {
+            files,
+            errors,
+            warnings: diagnostics.len() - errors,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// FNV-1a: a stable, dependency-free hash for SARIF fingerprints.
@@ -150,7 +166,7 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// SARIF 2.1.0 with the properties GitHub code scanning requires.
 fn sarif(diagnostics: &[&Diagnostic]) -> String {
-    let rules_json: Vec<Value> = rules::RULES
+    let rules_json: Vec<Value> = RULES
         .iter()
         .map(|r| {
             json!({
@@ -165,7 +181,7 @@ fn sarif(diagnostics: &[&Diagnostic]) -> String {
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let rule_index = rules::RULES.iter().position(|r| r.name == d.rule);
+            let rule_index = RULES.iter().position(|r| r.name == d.rule);
             let end = d.end.map_or((d.line, d.column + 1), |e| {
                 (e.line, e.column.max(if e.line == d.line { d.column + 1 } else { 1 }))
             });
@@ -255,18 +271,17 @@ fn without_dot_segments(path: &str) -> String {
     }
 }
 
-/// Percent-encodes everything but unreserved characters and `/` (RFC 3986).
+/// What a path in a URI leaves unencoded: unreserved characters and `/` (RFC 3986).
+const PATH_UNENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes the UTF-8 bytes of everything but unreserved characters and `/`.
 fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(path, PATH_UNENCODED).to_string()
 }
 
 /// Workflow commands. Errors come first: GitHub shows only 10 annotations of each kind per
@@ -336,6 +351,60 @@ mod tests {
         assert_eq!(uri("C:\\a\\..\\..\\x.json"), "file:///C:/x.json");
         assert_eq!(uri("routes/./a/../x.json"), "routes/x.json");
         assert_eq!(uri("../routes/x.json"), "../routes/x.json");
+    }
+
+    #[test]
+    fn uris_encode_all_but_unreserved_characters_and_slashes() {
+        for b in 0u8..=0x7f {
+            let c = char::from(b).to_string();
+            let expected = if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                c.clone()
+            } else {
+                format!("%{b:02X}")
+            };
+            assert_eq!(percent_encode(&c), expected, "{b:#04x}");
+        }
+        assert_eq!(percent_encode("é€ x"), "%C3%A9%E2%82%AC%20x");
+    }
+
+    #[test]
+    fn a_json_item_is_the_diagnostic_serialized() {
+        let reports = [
+            report(r#"[{"id": "s", "type": "start", "outputs": {"next": {"elementId": "x"}}}]"#),
+            check_bytes("bad.json", b"\xff".to_vec(), &Config::default()).expect("schema"),
+        ];
+        let text = render_string(Format::Json, &reports).expect("renders");
+        let doc: Value = serde_json::from_str(&text).expect("json");
+        let items = doc["diagnostics"].as_array().expect("diagnostics");
+        let diagnostics: Vec<&Diagnostic> = reports.iter().flat_map(|r| &r.diagnostics).collect();
+        assert_eq!(items.len(), diagnostics.len());
+        for (item, d) in items.iter().zip(diagnostics) {
+            assert_eq!(*item, serde_json::to_value(d).expect("serializes"));
+            let keys: Vec<&str> = item
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "file",
+                    "rule",
+                    "severity",
+                    "message",
+                    "help",
+                    "pointer",
+                    "line",
+                    "column",
+                    "end_line",
+                    "end_column"
+                ]
+            );
+        }
+        // A finding without a span (the first invalid UTF-8 byte) has no end.
+        assert_eq!(items.last().expect("item")["end_line"], Value::Null);
+        assert_eq!(items.last().expect("item")["severity"], "error");
     }
 
     #[test]

@@ -314,3 +314,82 @@ fn a_closed_output_pipe_is_not_an_error() {
         );
     }
 }
+
+#[test]
+fn explain_shows_the_rule_s_failing_example_after_its_explanation() {
+    for rule in dynroute_validator::RULES {
+        let out = dynroute(&["explain", rule.name], None);
+        assert_eq!(code(&out), 0);
+        let text = stdout(&out);
+        let explanation = text
+            .find(rule.explanation)
+            .unwrap_or_else(|| panic!("{}: no explanation in {text}", rule.name));
+        let example = std::fs::read_to_string(example(&format!("invalid/{}.json", rule.name)))
+            .expect("example");
+        assert!(
+            text.ends_with(&example) && text.len() - example.len() > explanation,
+            "{}: the example does not follow the explanation:\n{text}",
+            rule.name
+        );
+        assert!(text.contains(&format!("spec/examples/invalid/{}.json", rule.name)));
+    }
+}
+
+/// Runs `dynroute` with bytes on standard input.
+fn dynroute_bytes(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dynroute"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dynroute runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input)
+        .expect("stdin accepts input");
+    child.wait_with_output().expect("dynroute finishes")
+}
+
+#[test]
+fn graph_reports_why_there_is_nothing_to_draw_as_validate_does() {
+    let cases: [(&[u8], &str); 5] = [
+        (
+            b"{",
+            "<stdin>:1:1: error[invalid-json]: Unterminated object\n",
+        ),
+        (
+            b"\xff[]",
+            "<stdin>:1:1: error[invalid-json]: the file is not valid UTF-8\n",
+        ),
+        (
+            b"5",
+            "<stdin>:1:1: error[schema]: the file is not a route\n",
+        ),
+        (
+            br#"{"name": "r"}"#,
+            "<stdin>:1:1: error[schema]: \"elements\" is a required property\n",
+        ),
+        (
+            br#"{"success": true, "result": {}}"#,
+            "<stdin>:1:29: error[schema]: the API response holds no route elements\n",
+        ),
+    ];
+    for (input, expected) in cases {
+        let out = dynroute_bytes(&["graph", "-"], input);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 1, "{stderr}");
+        assert_eq!(stdout(&out), "");
+        assert!(stderr.starts_with(expected), "{input:?}: {stderr}");
+        // The errors `validate --format short` prints for the same input.
+        let validated = dynroute_bytes(&["validate", "--format", "short", "-"], input);
+        let errors: String = stdout(&validated)
+            .lines()
+            .filter(|line| line.contains(": error["))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(stderr, errors, "{input:?}");
+    }
+}

@@ -1,15 +1,21 @@
-//! The `dynroute` command line: argument parsing, file reading, exit codes. Rendering of
-//! diagnostics happens only here, in [`formats`].
+//! The `dynroute` command line: argument parsing, file reading and exit codes, over the
+//! libraries that do the work (`dynroute-validator` checks, renders and draws;
+//! `dynroute-engine` traces).
+//!
+//! Subcommands that need the network or a server belong behind cargo features that are on
+//! by default and off in the pre-commit hook's build (the root package), so validation
+//! never pulls an HTTP stack.
 
-pub mod formats;
+mod trace;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::draw::{self, GraphFormat};
-use crate::{Config, Severity, rules};
+use dynroute_validator::draw::GraphFormat;
+use dynroute_validator::output::{self, Format};
+use dynroute_validator::{Config, Drawing, Severity, registry};
 
 /// Exit status for a usage or I/O error.
 const USAGE_OR_IO: u8 = 2;
@@ -18,7 +24,7 @@ const USAGE_OR_IO: u8 = 2;
 #[command(
     name = "dynroute",
     version,
-    about = "Validate and draw Cloudflare AI Gateway Dynamic Routing route files"
+    about = "Validate, draw and trace Cloudflare AI Gateway Dynamic Routing route files"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,9 +33,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Trace a request through a route: the path, each step's reason, the model that
+    /// serves, and the probability of every outcome when no draw is pinned.
+    Trace(trace::TraceArgs),
     /// Check route files: JSON syntax, JSON Schema, graph rules, suspicious values.
     Validate(ValidateArgs),
-    /// Explain what a rule checks and how to fix it (all rules without an argument).
+    /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
+    /// without an argument).
     Explain {
         /// A rule name such as `dangling-reference`.
         rule: Option<String>,
@@ -50,8 +60,8 @@ struct ValidateArgs {
     /// `-` or no file reads standard input.
     files: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
     /// Turn a rule off (repeatable).
     #[arg(long, value_name = "RULE")]
     allow: Vec<String>,
@@ -69,9 +79,9 @@ struct ValidateArgs {
     color: Colour,
 }
 
-/// Output formats of `validate`.
+/// Output formats of `validate` ([`Format`] as command-line values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+enum FormatArg {
     /// Source snippets with the span underlined.
     Human,
     /// `file:line:col: severity[rule]: message`, one per line.
@@ -82,6 +92,18 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow annotations.
     Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,6 +131,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Validate(args) => validate(args),
+        Command::Trace(args) => trace::run(args),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format),
     }
@@ -160,7 +183,7 @@ fn validate(args: ValidateArgs) -> ExitCode {
                 continue;
             }
         };
-        match crate::check_bytes(&name, bytes, &config) {
+        match dynroute_validator::check_bytes(&name, bytes, &config) {
             Ok(report) => reports.push(report),
             Err(e) => {
                 eprintln!("dynroute: {e}");
@@ -173,7 +196,8 @@ fn validate(args: ValidateArgs) -> ExitCode {
         Colour::Never => false,
         Colour::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    if let Err(e) = formats::render(args.format, &reports, colour) {
+    let format = Format::from(args.format);
+    if let Err(e) = output::render(format, &reports, colour) {
         eprintln!("dynroute: cannot write output: {e}");
         return ExitCode::from(USAGE_OR_IO);
     }
@@ -183,7 +207,7 @@ fn validate(args: ValidateArgs) -> ExitCode {
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warnings = diagnostics.count() - errors;
-    if args.format == Format::Human && errors + warnings > 0 {
+    if format == Format::Human && errors + warnings > 0 {
         eprintln!(
             "dynroute: {errors} error(s), {warnings} warning(s) in {} file(s)",
             reports.len()
@@ -203,7 +227,7 @@ fn explain(rule: Option<&str>) -> ExitCode {
     match rule {
         None => {
             out.push_str("Rules (dynroute explain RULE for details):\n");
-            for r in rules::RULES {
+            for r in registry::RULES {
                 out.push_str(&format!(
                     "  {:<20} {:<8} {}\n",
                     r.name,
@@ -212,16 +236,26 @@ fn explain(rule: Option<&str>) -> ExitCode {
                 ));
             }
         }
-        Some(name) => match rules::rule(name) {
-            Some(r) => out.push_str(&format!(
-                "{} ({} by default)\n\n{}.\n\n{}\n",
-                r.name,
-                r.default_severity.as_str(),
-                r.summary,
-                r.explanation
-            )),
+        Some(name) => match registry::rule(name) {
+            Some(r) => {
+                out.push_str(&format!(
+                    "{} ({} by default)\n\n{}.\n\n{}\n\nExample that breaks the rule ({}):\n\n{}",
+                    r.name,
+                    r.default_severity.as_str(),
+                    r.summary,
+                    r.explanation,
+                    r.example_path,
+                    r.example
+                ));
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
             None => {
-                eprintln!("dynroute: {}", crate::UnknownRule(name.to_string()));
+                eprintln!(
+                    "dynroute: {}",
+                    dynroute_validator::UnknownRule(name.to_string())
+                );
                 return ExitCode::from(USAGE_OR_IO);
             }
         },
@@ -229,6 +263,8 @@ fn explain(rule: Option<&str>) -> ExitCode {
     write_stdout(&out)
 }
 
+/// Draws one file. When it holds no graph, the errors that say why are printed to standard
+/// error in the short format and the exit status is 1.
 fn graph(path: &str, kind: GraphKind) -> ExitCode {
     let (name, bytes) = match read(path) {
         Ok(r) => r,
@@ -237,36 +273,27 @@ fn graph(path: &str, kind: GraphKind) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("dynroute: {name}: the file is not valid UTF-8");
-        return ExitCode::from(1);
-    };
-    let parsed = match crate::parse::parse(&text) {
-        Ok(p) => p,
-        Err(e) => {
-            let pos = crate::source::LineIndex::new(&text).position(&text, e.start);
-            eprintln!(
-                "{name}:{}:{}: error[invalid-json]: {}",
-                pos.line, pos.column, e.message
-            );
-            return ExitCode::from(1);
-        }
-    };
-    let elements = match crate::document::extract(&parsed.value) {
-        Ok(crate::document::Document {
-            elements: Some(e), ..
-        }) => e,
-        _ => {
-            eprintln!("dynroute: {name}: no route elements found");
-            return ExitCode::from(1);
-        }
-    };
-    let route = crate::route::Route::new(elements.0, &elements.1);
     let format = match kind {
         GraphKind::Mermaid => GraphFormat::Mermaid,
         GraphKind::Dot => GraphFormat::Dot,
     };
-    write_stdout(&draw::draw(&route, format))
+    match dynroute_validator::draw_bytes(&name, bytes, format) {
+        Ok(Drawing::Picture(picture)) => write_stdout(&picture),
+        Ok(Drawing::Undrawable(report)) => {
+            match output::render_string(Format::Short, &[report]) {
+                Ok(text) => eprint!("{text}"),
+                Err(e) => {
+                    eprintln!("dynroute: cannot write output: {e}");
+                    return ExitCode::from(USAGE_OR_IO);
+                }
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("dynroute: {e}");
+            ExitCode::from(USAGE_OR_IO)
+        }
+    }
 }
 
 fn write_stdout(text: &str) -> ExitCode {

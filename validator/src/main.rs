@@ -1,3 +1,0 @@
-fn main() -> std::process::ExitCode {
-    dynroute_validator::cli::main()
-}
