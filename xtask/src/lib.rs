@@ -1,13 +1,16 @@
 //! What `cargo xtask generate` writes for this repository, shared by the command and by
 //! the freshness test (`xtask/tests/fresh.rs`).
 
+pub mod deps;
+
 use dynroute_codegen::{Error, Settings};
 use std::path::{Path, PathBuf};
 
 /// The spec, relative to the repository root.
 pub const SPEC: &str = "spec/dynamic-routing.openapi.json";
-/// Where the Rust files of the generated crate go.
-pub const CRATE_SRC: &str = "generated/src";
+/// Where the generated Rust files of `dynroute-client` go (its hand-written crate root,
+/// `client/src/lib.rs`, includes them).
+pub const CRATE_SRC: &str = "client/src/generated";
 /// Where the JSON Schema of a route document goes.
 pub const ROUTE_SCHEMA: &str = "spec/route.schema.json";
 /// The component of the spec that is a route document.

@@ -15,7 +15,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate generated/src and spec/route.schema.json from spec/, or, with --spec
+    /// Regenerate client/src/generated and spec/route.schema.json from spec/, or, with --spec
     /// and --out, write a standalone crate for any OpenAPI 3.0 description.
     Generate {
         /// An OpenAPI 3.0 description (JSON) to generate a standalone crate from.
@@ -30,6 +30,8 @@ enum Command {
     },
     /// Exit non-zero and list the generated files that differ from what spec/ produces.
     Check,
+    /// Exit non-zero and list the dependency rules of ARCHITECTURE.md that a crate breaks.
+    Deps,
 }
 
 fn main() -> ExitCode {
@@ -93,5 +95,22 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             }
             Ok(ExitCode::FAILURE)
         }
+        Command::Deps => match xtask::deps::check(&root) {
+            Ok(broken) if broken.is_empty() => {
+                println!("every crate keeps the dependency rules of ARCHITECTURE.md");
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(broken) => {
+                eprintln!("dependency rules broken (ARCHITECTURE.md, \"Who owns what\"):");
+                for message in broken {
+                    eprintln!("  {message}");
+                }
+                Ok(ExitCode::FAILURE)
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                Ok(ExitCode::from(2))
+            }
+        },
     }
 }
