@@ -6,6 +6,7 @@
 //! by default and off in the pre-commit hook's build (the root package), so validation
 //! never pulls an HTTP stack.
 
+mod test;
 mod trace;
 
 use std::io::{IsTerminal, Read, Write};
@@ -24,7 +25,7 @@ const USAGE_OR_IO: u8 = 2;
 #[command(
     name = "dynroute",
     version,
-    about = "Validate, draw and trace Cloudflare AI Gateway Dynamic Routing route files"
+    about = "Validate, draw, trace and test Cloudflare AI Gateway Dynamic Routing route files"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,6 +37,9 @@ enum Command {
     /// Trace a request through a route: the path, each step's reason, the model that
     /// serves, and the probability of every outcome when no draw is pinned.
     Trace(trace::TraceArgs),
+    /// Run route test files: cases with requests, pins and expectations; coverage of the
+    /// routes' output edges.
+    Test(test::TestArgs),
     /// Check route files: JSON syntax, JSON Schema, graph rules, suspicious values.
     Validate(ValidateArgs),
     /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
@@ -132,6 +136,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate(args),
         Command::Trace(args) => trace::run(args),
+        Command::Test(args) => test::run(args),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format),
     }

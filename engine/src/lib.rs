@@ -8,6 +8,10 @@
 //! Without a pinned draw, [`distribution()`] gives the exact probability of every outcome in
 //! time linear in the graph. [`render`] writes a trace for people.
 //!
+//! Route tests: [`text`] reads a test file (JSON or YAML) with the position of every node,
+//! [`suite`] turns it into cases, runs them and measures the coverage of output edges, and
+//! [`report`] writes the results (human, json, junit, github).
+//!
 //! The engine does no I/O and pulls no HTTP or async crate.
 //!
 //! ```
@@ -40,8 +44,11 @@ pub mod eval;
 pub mod graph;
 pub mod pins;
 pub mod render;
+pub mod report;
 pub mod request;
 pub mod step;
+pub mod suite;
+pub mod text;
 pub mod trace;
 
 pub use graph::{Graph, GraphError};
