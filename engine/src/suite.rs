@@ -18,8 +18,8 @@
 //!       - {plan: team, model: gpt-4o-mini}
 //! ```
 //!
-//! The engine does no I/O: [`run`] asks its caller for each route by the path written in
-//! the file.
+//! The engine does no I/O: [`run_case`] runs a case against a route its caller has loaded
+//! from the path the case names.
 
 use std::collections::{BTreeMap, BTreeSet};
 
