@@ -207,7 +207,7 @@ fn exit_codes() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // A route whose condition cannot be read traces to an `error` outcome, exit 0.
+    // A route whose condition cannot be read is refused with the validator's diagnostic.
     let dir = std::env::temp_dir().join(format!("dynroute-trace-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("unreadable.json");
@@ -216,18 +216,16 @@ fn exit_codes() {
         r#"{"name": "r", "elements": [
   {"id": "s", "type": "start", "outputs": {"next": {"elementId": "c"}}},
   {"id": "c", "type": "conditional", "properties": {"conditions": {"user.plan": "free"}},
-   "outputs": {"true": {"elementId": "e"}, "false": {"elementId": "e"}}},
-  {"id": "e", "type": "end", "outputs": {}}
+   "outputs": {"true": {"elementId": "e"}, "false": {"elementId": "f"}}},
+  {"id": "e", "type": "end", "outputs": {}},
+  {"id": "f", "type": "end", "outputs": {}}
 ]}"#,
     )
     .expect("written");
-    let t = json(&["trace", &file.display().to_string(), "--format", "json"]);
-    assert_eq!(t["outcome"], "error");
-    assert!(
-        t["error"]
-            .as_str()
-            .expect("a message")
-            .contains("metadata.")
-    );
+    let out = dynroute(&["trace", &file.display().to_string(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[unreadable-condition]"), "{stderr}");
+    assert!(stderr.contains("`metadata.`"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

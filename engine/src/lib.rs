@@ -39,7 +39,6 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-pub mod condition;
 pub mod eval;
 pub mod graph;
 pub mod pins;
@@ -51,6 +50,7 @@ pub mod suite;
 pub mod text;
 pub mod trace;
 
+pub use dynroute_validator::condition;
 pub use graph::{Graph, GraphError};
 pub use pins::{Attempt, Draw, Pins, Script};
 pub use request::Request;

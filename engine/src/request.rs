@@ -1,70 +1,10 @@
-//! A request as a route sees it, and the dotted paths that conditions and rate keys read.
-//!
-//! A path starts with its root: `metadata.` (the `cf-aig-metadata` object, flat: the rest of
-//! the path is one key, dots included), `headers.` (one header, its name compared without
-//! regard to case, as HTTP does) or `body.` (the JSON body: the rest is split on dots and
-//! walks into objects, and into arrays by decimal index, as MongoDB paths do). Any other
-//! root is an error, never a guess.
+//! A request as a route sees it, and the value a dotted path (parsed by
+//! `dynroute_validator::condition::Path`) reads from it.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// The part of the request a path reads from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Root {
-    /// `metadata.KEY`
-    Metadata,
-    /// `headers.NAME`
-    Headers,
-    /// `body.A.B.0`
-    Body,
-}
-
-/// A parsed request path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Path {
-    /// Where the path starts.
-    pub root: Root,
-    /// The segments after the root: one for metadata and headers (lower-cased for
-    /// headers), one per dot for the body.
-    pub segments: Vec<String>,
-}
-
-impl Path {
-    /// Reads `metadata.plan`, `headers.x-team` or `body.messages.0.role`.
-    pub fn parse(written: &str) -> Result<Path, String> {
-        let (root, rest) = written.split_once('.').unwrap_or((written, ""));
-        let root = match root {
-            "metadata" => Root::Metadata,
-            "headers" => Root::Headers,
-            "body" => Root::Body,
-            _ => {
-                return Err(format!(
-                    "`{written}` does not start with a request part: paths start with \
-                     `metadata.`, `headers.` or `body.`"
-                ));
-            }
-        };
-        if rest.is_empty() {
-            return Err(format!(
-                "`{written}` names no field: write `{}.<name>`",
-                written.trim_end_matches('.')
-            ));
-        }
-        let segments = match root {
-            Root::Metadata => vec![rest.to_string()],
-            Root::Headers => vec![rest.to_ascii_lowercase()],
-            Root::Body => {
-                let segments: Vec<String> = rest.split('.').map(str::to_string).collect();
-                if segments.iter().any(String::is_empty) {
-                    return Err(format!("`{written}` has an empty segment between dots"));
-                }
-                segments
-            }
-        };
-        Ok(Path { root, segments })
-    }
-}
+pub use dynroute_validator::condition::{Path, Root};
 
 /// A request: metadata, headers and body.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -144,30 +84,6 @@ mod tests {
         assert_eq!(get("body.messages.1.role"), None);
         assert_eq!(get("body.model.name"), None, "a string has no fields");
         assert_eq!(get("body.messages.first"), None);
-    }
-
-    #[test]
-    fn unknown_roots_and_empty_names_are_errors() {
-        assert!(
-            Path::parse("user.plan")
-                .unwrap_err()
-                .contains("`metadata.`")
-        );
-        assert!(
-            Path::parse("metadata")
-                .unwrap_err()
-                .contains("names no field")
-        );
-        assert!(
-            Path::parse("metadata.")
-                .unwrap_err()
-                .contains("names no field")
-        );
-        assert!(
-            Path::parse("body.a..b")
-                .unwrap_err()
-                .contains("empty segment")
-        );
     }
 
     #[test]

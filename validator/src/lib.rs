@@ -17,6 +17,7 @@
 //! # Ok::<(), dynroute_validator::schema::SchemaError>(())
 //! ```
 
+pub mod condition;
 pub mod diagnostic;
 pub mod document;
 pub mod draw;

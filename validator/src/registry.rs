@@ -192,6 +192,45 @@ macro_rules! declare_rules {
                     `$exists`, ...) may be rejected or evaluated differently by the gateway.\n\n\
                     Fix: express the condition with the documented operators.",
             }
+            UNREADABLE_CONDITION = "unreadable-condition" {
+                default: Error,
+                check: conditions::unreadable_condition,
+                summary: "a condition that cannot be read (an operand of the wrong type, an empty $and/$or, an unknown path root or operator)",
+                explanation: "A conditional element's `conditions` must be an object keyed by \
+                    request paths (`metadata.plan`, `headers.x-team`, `body.model`) whose values \
+                    are a value or an operator object (`{\"$in\": [\"pro\", \"team\"]}`), \
+                    combined with `$and`/`$or`, each a non-empty array of condition objects. \
+                    `{\"$in\": \"pro\"}`, `{\"$and\": \"x\"}`, `{\"$or\": []}`, an \
+                    operator object with no operator (`{}`), an object mixing operators and \
+                    plain keys, a path that does not start with `metadata.`, `headers.` or \
+                    `body.`, and an operator MongoDB does not have all pass the API's schema, \
+                    which only says `conditions` is an object, and leave the outcome to chance; \
+                    `dynroute trace` and `dynroute test` refuse such a route.\n\n\
+                    Fix: write the condition as the message says, at the reported pointer.",
+            }
+            CONSTANT_CONDITION = "constant-condition" {
+                default: Warning,
+                check: conditions::constant_condition,
+                summary: "a condition that can never be true, or never be false",
+                explanation: "A condition whose result does not depend on the request leaves one \
+                    output of the conditional unused: `$in` an empty list is never true, `$nin` \
+                    an empty list always is, two `$eq` of different values on one metadata or \
+                    header field joined by `$and` (or by two keys) can never both hold, and a \
+                    conditional without `conditions` (or with `{}`) always takes `true`. Body \
+                    fields are left out, since an array in the body can equal two values at \
+                    once.\n\n\
+                    Fix: make the condition depend on the request, or replace the conditional \
+                    with the branch it always takes.",
+            }
+            SAME_BRANCH = "same-branch" {
+                default: Warning,
+                check: conditions::same_branch,
+                summary: "a conditional whose true and false outputs lead to the same element",
+                explanation: "When `true` and `false` name the same element the condition \
+                    decides nothing: usually one output was meant to point elsewhere.\n\n\
+                    Fix: point one of the outputs at the element it was meant for, or remove \
+                    the conditional.",
+            }
             IMPLAUSIBLE_VALUE = "implausible-value" {
                 default: Warning,
                 check: suspicious::implausible_value,

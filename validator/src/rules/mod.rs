@@ -2,6 +2,7 @@
 //! [`Context`]. Which check implements which rule is declared in [`crate::registry`]; [`run`]
 //! is expanded from those declarations.
 
+pub mod conditions;
 pub mod graph;
 pub mod percentage;
 pub mod suspicious;
