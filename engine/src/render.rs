@@ -75,7 +75,9 @@ pub fn human(file: &str, trace: &Trace) -> String {
     out
 }
 
-fn describe(share: &Share) -> String {
+/// One outcome of a distribution, for people: `provider/model (element)`, `failed (nothing
+/// served)` or `error at element`.
+pub fn describe(share: &Share) -> String {
     match share.outcome {
         Outcome::Served => format!(
             "{}/{} ({})",

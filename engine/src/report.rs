@@ -60,13 +60,7 @@ pub fn human(run: &Run) -> String {
                 Status::Failed { mismatches } => {
                     let _ = writeln!(out, "FAIL  {}  ({at})", safe(&r.case.name));
                     for m in mismatches {
-                        let _ = writeln!(
-                            out,
-                            "      {}: expected {}, got {}",
-                            safe(&m.field),
-                            safe(&m.expected),
-                            safe(&m.actual)
-                        );
+                        let _ = writeln!(out, "      {}", safe(&m.to_string()));
                     }
                 }
                 Status::Error { message } => {
@@ -96,13 +90,11 @@ pub fn human(run: &Run) -> String {
             for e in &c.uncovered {
                 let _ = writeln!(
                     out,
-                    "    {}:{}:{}: `{}` -> {} -> `{}` is never taken",
+                    "    {}:{}:{}: {}",
                     safe(&c.route),
                     e.line,
                     e.column,
-                    safe(&e.element),
-                    safe(&e.output),
-                    safe(&e.target)
+                    safe(&e.to_string())
                 );
             }
         }
@@ -190,10 +182,7 @@ pub fn junit(run: &Run) -> String {
             match &r.status {
                 Status::Passed => out.push_str("/>\n"),
                 Status::Failed { mismatches } => {
-                    let text: Vec<String> = mismatches
-                        .iter()
-                        .map(|m| format!("{}: expected {}, got {}", m.field, m.expected, m.actual))
-                        .collect();
+                    let text: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
                     let _ = writeln!(
                         out,
                         ">\n      <failure message=\"{}\">{}:{}:{}\n{}</failure>\n    </testcase>",
@@ -228,7 +217,7 @@ pub fn github(run: &Run) -> String {
                 Status::Passed => continue,
                 Status::Failed { mismatches } => mismatches
                     .iter()
-                    .map(|m| format!("{}: expected {}, got {}", m.field, m.expected, m.actual))
+                    .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join("; "),
                 Status::Error { message } => message.clone(),
@@ -253,10 +242,7 @@ pub fn github(run: &Run) -> String {
                     property(&c.route),
                     e.line,
                     e.column,
-                    data(&format!(
-                        "`{}` -> {} -> `{}` is never taken by a test case",
-                        e.element, e.output, e.target
-                    ))
+                    data(&format!("{e} by a test case"))
                 );
             }
         }

@@ -595,6 +595,16 @@ pub struct Mismatch {
     pub actual: String,
 }
 
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: expected {}, got {}",
+            self.field, self.expected, self.actual
+        )
+    }
+}
+
 /// How a case ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "status")]
@@ -703,19 +713,6 @@ fn word(outcome: Outcome) -> &'static str {
     }
 }
 
-fn describe_share(s: &Share) -> String {
-    match s.outcome {
-        Outcome::Served => format!(
-            "{}/{} ({})",
-            s.provider.as_deref().unwrap_or_default(),
-            s.model.as_deref().unwrap_or_default(),
-            s.element.as_deref().unwrap_or_default()
-        ),
-        Outcome::Failed => "failed".to_string(),
-        Outcome::Error => format!("error at {}", s.element.as_deref().unwrap_or_default()),
-    }
-}
-
 /// Every expected item matches one share within the tolerance, and every share above the
 /// tolerance is expected.
 fn compare_distribution(
@@ -778,7 +775,7 @@ fn compare_distribution(
                 expected: "no other outcome".into(),
                 actual: format!(
                     "{} with probability {}",
-                    describe_share(share),
+                    crate::render::describe(share),
                     share.probability
                 ),
             });
@@ -840,6 +837,16 @@ pub struct Edge {
     pub line: usize,
     /// Its column.
     pub column: usize,
+}
+
+impl std::fmt::Display for Edge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` -> {} -> `{}` is never taken",
+            self.element, self.output, self.target
+        )
+    }
 }
 
 impl Coverage {

@@ -166,7 +166,43 @@ enum Frame {
     },
 }
 
+/// Line starts, as character indexes: saphyr counts `\r` as a line break too, while every
+/// position the tool prints (and the validator's JSON positions) counts lines by `\n` only.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(
+            text.chars()
+                .enumerate()
+                .filter(|&(_, c)| c == '\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { starts }
+    }
+
+    /// 1-based line and column of the character at `index`.
+    fn at(&self, marker: Marker) -> (usize, usize) {
+        let index = marker.index();
+        let line = self.starts.partition_point(|&s| s <= index).max(1);
+        (line, index - self.starts[line - 1] + 1)
+    }
+
+    fn error(&self, marker: Marker, message: impl Into<String>) -> SyntaxError {
+        let (line, column) = self.at(marker);
+        SyntaxError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
 struct Builder {
+    lines: Lines,
     stack: Vec<Frame>,
     root: Option<Value>,
     anchors: HashMap<usize, Value>,
@@ -175,16 +211,9 @@ struct Builder {
     nodes: usize,
 }
 
-fn error(at: Marker, message: impl Into<String>) -> SyntaxError {
-    SyntaxError {
-        line: at.line(),
-        column: at.col() + 1,
-        message: message.into(),
-    }
-}
-
 fn yaml(text: &str) -> Result<Document, SyntaxError> {
     let mut builder = Builder {
+        lines: Lines::new(text),
         stack: Vec::new(),
         root: None,
         anchors: HashMap::new(),
@@ -194,20 +223,22 @@ fn yaml(text: &str) -> Result<Document, SyntaxError> {
     };
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| error(*e.marker(), e.info()))?;
+        let (event, span) = event.map_err(|e| builder.lines.error(*e.marker(), e.info()))?;
         let at = span.start;
         match event {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(error(at, "a test file holds one YAML document"));
+                    return Err(builder
+                        .lines
+                        .error(at, "a test file holds one YAML document"));
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
                 if let Some(tag) = &tag
                     && !(tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!")
                 {
-                    return Err(error(
+                    return Err(builder.lines.error(
                         at,
                         format!("the tag `{}{}` is not supported", tag.handle, tag.suffix),
                     ));
@@ -217,7 +248,8 @@ fn yaml(text: &str) -> Result<Document, SyntaxError> {
                     continue;
                 }
                 let forced = tag.as_ref().map(|t| t.suffix.as_str());
-                let value = scalar(&value, style, forced).map_err(|message| error(at, message))?;
+                let value = scalar(&value, style, forced)
+                    .map_err(|message| builder.lines.error(at, message))?;
                 builder.value(value, anchor, at)?;
             }
             Event::Alias(id) => {
@@ -225,12 +257,12 @@ fn yaml(text: &str) -> Result<Document, SyntaxError> {
                     .anchors
                     .get(&id)
                     .cloned()
-                    .ok_or_else(|| error(at, "an alias names no anchor"))?;
+                    .ok_or_else(|| builder.lines.error(at, "an alias names no anchor"))?;
                 builder.nodes += count(&value, MAX_NODES);
                 if builder.expects_key() {
                     match value {
                         Value::String(key) => builder.key(key, at)?,
-                        _ => return Err(error(at, "a key must be a string")),
+                        _ => return Err(builder.lines.error(at, "a key must be a string")),
                     }
                 } else {
                     builder.value(value, 0, at)?;
@@ -238,15 +270,19 @@ fn yaml(text: &str) -> Result<Document, SyntaxError> {
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if builder.expects_key() {
-                    return Err(error(at, "a key must be a string, not a collection"));
+                    return Err(builder
+                        .lines
+                        .error(at, "a key must be a string, not a collection"));
                 }
                 if builder.stack.len() >= MAX_DEPTH {
-                    return Err(error(at, format!("nesting deeper than {MAX_DEPTH} levels")));
+                    return Err(builder
+                        .lines
+                        .error(at, format!("nesting deeper than {MAX_DEPTH} levels")));
                 }
                 let pointer = builder.child_pointer();
                 builder
                     .positions
-                    .insert(pointer.clone(), (at.line(), at.col() + 1));
+                    .insert(pointer.clone(), builder.lines.at(at));
                 builder
                     .stack
                     .push(if matches!(event, Event::SequenceStart(..)) {
@@ -268,7 +304,7 @@ fn yaml(text: &str) -> Result<Document, SyntaxError> {
                 let (value, anchor) = match builder.stack.pop() {
                     Some(Frame::Sequence { items, anchor, .. }) => (Value::Array(items), anchor),
                     Some(Frame::Mapping { map, anchor, .. }) => (Value::Object(map), anchor),
-                    None => return Err(error(at, "unbalanced collection")),
+                    None => return Err(builder.lines.error(at, "unbalanced collection")),
                 };
                 if anchor > 0 {
                     builder.anchors.insert(anchor, value.clone());
@@ -278,7 +314,7 @@ fn yaml(text: &str) -> Result<Document, SyntaxError> {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         if builder.nodes > MAX_NODES {
-            return Err(error(
+            return Err(builder.lines.error(
                 at,
                 format!("the file expands to more than {MAX_NODES} nodes"),
             ));
@@ -302,15 +338,14 @@ impl Builder {
         }) = self.stack.last_mut()
         {
             if map.contains_key(&key) {
-                return Err(error(
-                    at,
-                    format!("the key `{key}` appears twice in one mapping"),
-                ));
+                return Err(self
+                    .lines
+                    .error(at, format!("the key `{key}` appears twice in one mapping")));
             }
             *pending = Some(key);
         }
         let pointer = self.child_pointer();
-        self.keys.insert(pointer, (at.line(), at.col() + 1));
+        self.keys.insert(pointer, self.lines.at(at));
         Ok(())
     }
 
@@ -327,7 +362,7 @@ impl Builder {
 
     fn value(&mut self, value: Value, anchor: usize, at: Marker) -> Result<(), SyntaxError> {
         let pointer = self.child_pointer();
-        self.positions.insert(pointer, (at.line(), at.col() + 1));
+        self.positions.insert(pointer, self.lines.at(at));
         if anchor > 0 {
             self.anchors.insert(anchor, value.clone());
         }
@@ -350,7 +385,7 @@ impl Builder {
                     map.insert(key, value);
                     Ok(())
                 }
-                None => Err(error(at, "a mapping value without a key")),
+                None => Err(self.lines.error(at, "a mapping value without a key")),
             },
         }
     }
@@ -519,6 +554,25 @@ mod tests {
         assert!(e.line >= 1);
         let e = parse("{\"a\": 1, \"a\": 2}").expect_err("repeated key in JSON");
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn lines_are_counted_by_line_feeds_as_everywhere_else() {
+        let d = parse("a: 1\r\nb: 2\n").expect("parses");
+        assert_eq!(d.position("/b"), (2, 4));
+        let e = parse("a: 1\r\r\rb: [\n").expect_err("unclosed");
+        assert!(e.line <= 2, "{e:?}");
+        // Found by the test_file fuzz target: a carriage return is a YAML line break, so
+        // saphyr's own line numbers ran past the text's last line.
+        let found = include_bytes!("../../fuzz/seeds/test_file/crash-cr-line-breaks");
+        let text = String::from_utf8_lossy(found);
+        let lines = text.split('\n').count();
+        if let Err(e) = parse(&text) {
+            assert!(
+                e.line >= 1 && e.line <= lines,
+                "{e:?} outside {lines} lines"
+            );
+        }
     }
 
     #[test]
