@@ -108,12 +108,7 @@ pub fn run(args: TestArgs) -> ExitCode {
         run.files.push((name, results));
     }
     if args.coverage || args.fail_under.is_some() {
-        let taken = suite::taken_by_route(
-            &run.files
-                .iter()
-                .flat_map(|(_, r)| r.clone())
-                .collect::<Vec<_>>(),
-        );
+        let taken = suite::taken_by_route(run.files.iter().flat_map(|(_, results)| results));
         let mut coverage = Vec::new();
         let ordered: BTreeMap<_, _> = routes.iter().collect();
         for (path, loaded) in ordered {

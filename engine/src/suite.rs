@@ -676,16 +676,14 @@ pub fn run_case(case: &Case, route: &Route) -> CaseResult {
         check("path", path.join(" -> "), t.path.join(" -> "));
     }
     if let Some(expected) = &e.distribution {
-        match distribution(
-            &route.graph,
-            &case.request,
-            &Pins {
-                draw: None,
-                draws: Default::default(),
-                ..case.pins.clone()
-            },
-        ) {
-            Ok(d) => compare_distribution(expected, &d.shares, e.tolerance, &mut mismatches),
+        // The trace already holds the distribution when no draw is pinned and a percentage
+        // element is reachable; the distribution never depends on the pinned draws.
+        let shares = match &t.distribution {
+            Some(shares) => Ok(shares.clone()),
+            None => distribution(&route.graph, &case.request, &case.pins).map(|d| d.shares),
+        };
+        match shares {
+            Ok(shares) => compare_distribution(expected, &shares, e.tolerance, &mut mismatches),
             Err(message) => mismatches.push(Mismatch {
                 field: "distribution".into(),
                 expected: "a distribution".into(),
@@ -891,7 +889,9 @@ pub fn coverage(route: &str, graph: &Graph, taken: &BTreeSet<(usize, String)>) -
 }
 
 /// Gathers the edges of every result by route.
-pub fn taken_by_route(results: &[CaseResult]) -> BTreeMap<String, BTreeSet<(usize, String)>> {
+pub fn taken_by_route<'a>(
+    results: impl IntoIterator<Item = &'a CaseResult>,
+) -> BTreeMap<String, BTreeSet<(usize, String)>> {
     let mut out: BTreeMap<String, BTreeSet<(usize, String)>> = BTreeMap::new();
     for r in results {
         out.entry(r.case.route.clone())
