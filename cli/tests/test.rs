@@ -50,7 +50,7 @@ fn the_example_test_files_pass_with_full_coverage() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = stdout(&out);
-    assert!(text.contains("11 passed, 0 failed, 0 errors"), "{text}");
+    assert!(text.contains("12 passed, 0 failed, 0 errors"), "{text}");
     assert!(
         text.contains("100.00 %  valid/support-route.json  (13 of 13)"),
         "{text}"

@@ -48,6 +48,7 @@ pub mod request;
 pub mod step;
 pub mod suite;
 pub mod text;
+pub mod timeline;
 pub mod trace;
 
 pub use dynroute_validator::condition;

@@ -188,16 +188,12 @@ pub fn decide(graph: &Graph, i: usize, request: &Request, pins: &Pins) -> Decide
                 }
             };
             let value = request.get(path).cloned();
-            let counter_key = match &value {
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => {
-                    step.assumed.push(format!(
-                        "requests without `{key_written}` share one counter"
-                    ));
-                    String::new()
-                }
-            };
+            if value.is_none() {
+                step.assumed.push(format!(
+                    "requests without `{key_written}` share one counter"
+                ));
+            }
+            let counter_key = counter_key(value.as_ref());
             let used = pins
                 .used
                 .get(&graph.nodes[i].id)
@@ -353,4 +349,15 @@ fn summary(evaluation: &Evaluation) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The counter a rate element keeps for a request whose value at the element's `key` is
+/// `value`: strings as written, other values as JSON text, a missing field the empty key
+/// (one counter shared by every request without it).
+pub fn counter_key(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }

@@ -31,14 +31,20 @@ use crate::pins::{Attempt, Draw, Pins, Script};
 use crate::request::Request;
 use crate::step::{self, Next};
 use crate::text::Document;
-use crate::trace::{Outcome, Share, distribution, trace};
+use crate::timeline::{Counters, Window};
+use crate::trace::{Outcome, Share, Trace, distribution, trace};
 
 /// Keys of a test file.
 pub const FILE_KEYS: &[&str] = &["$schema", "route", "cases"];
 /// Keys of a case.
 pub const CASE_KEYS: &[&str] = &[
-    "name", "route", "request", "draw", "fail", "attempts", "used", "expect", "rows",
+    "name", "route", "request", "draw", "fail", "attempts", "used", "window", "sequence", "expect",
+    "rows",
 ];
+/// Keys of an item of `sequence`.
+pub const TIMED_KEYS: &[&str] = &["at", "times", "request", "cost", "expect"];
+/// The most requests one sequence may send.
+pub const MAX_SEQUENCE: u64 = 1_000_000;
 /// Keys of `expect`.
 pub const EXPECT_KEYS: &[&str] = &[
     "outcome",
@@ -84,8 +90,33 @@ pub struct Case {
     pub request: Request,
     /// Draws, scripts and counters.
     pub pins: Pins,
-    /// What must hold.
-    pub expect: Expect,
+    /// What must hold (of the last request of a sequence).
+    pub expect: Option<Expect>,
+    /// How rate windows move over the sequence.
+    pub window: Window,
+    /// Timed requests sent in order; empty for a case of one request.
+    pub sequence: Vec<Timed>,
+}
+
+/// Requests of a sequence sent at one time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    /// Seconds since the sequence started.
+    pub at: f64,
+    /// How many identical requests are sent.
+    pub times: u64,
+    /// The request: the case's, with this item's metadata and headers over it and its body.
+    pub request: Request,
+    /// What each request costs when served, for cost limits.
+    pub cost: f64,
+    /// What must hold of each of these requests.
+    pub expect: Option<Expect>,
+    /// Where the item is written.
+    pub pointer: String,
+    /// Its line.
+    pub line: usize,
+    /// Its column.
+    pub column: usize,
 }
 
 /// The expectations of a case; `None` checks nothing.
@@ -196,6 +227,9 @@ pub fn read(document: &Document) -> Result<Vec<Case>, FormatError> {
     }
     for case in &mut out {
         (case.line, case.column) = document.position(&case.pointer);
+        for item in &mut case.sequence {
+            (item.line, item.column) = document.position(&item.pointer);
+        }
     }
     Ok(out)
 }
@@ -299,6 +333,17 @@ fn one(
         Some(value) => serde_json::from_value(value.clone())
             .map_err(|e| (field("request"), format!("the request: {e}")))?,
     };
+    let window = match case.get("window") {
+        None => Window::default(),
+        Some(value) => value
+            .as_str()
+            .and_then(Window::parse)
+            .ok_or_else(|| (field("window"), "`window` is fixed or sliding".to_string()))?,
+    };
+    let sequence = match case.get("sequence") {
+        None => Vec::new(),
+        Some(value) => sequence(value, case.get("request"), &field("sequence"))?,
+    };
     let mut pins = Pins::default();
     match case.get("draw") {
         None => {}
@@ -382,10 +427,16 @@ fn one(
             }
         }
     }
-    let expect = match case.get("expect") {
-        Some(value) => expect(value, &field("expect"))?,
-        None => return Err((at.to_string(), "a case has `expect`".into())),
-    };
+    let expect = case
+        .get("expect")
+        .map(|value| expect(value, &field("expect")))
+        .transpose()?;
+    if expect.is_none() && sequence.iter().all(|t| t.expect.is_none()) {
+        return Err((
+            at.to_string(),
+            "a case has `expect` (with a `sequence`, its requests may have their own)".into(),
+        ));
+    }
     Ok(Case {
         name,
         route,
@@ -395,7 +446,121 @@ fn one(
         request,
         pins,
         expect,
+        window,
+        sequence,
     })
+}
+
+/// The items of a `sequence`; `base` is the case's request.
+fn sequence(value: &Value, base: Option<&Value>, at: &str) -> Result<Vec<Timed>, Problem> {
+    let Value::Array(items) = value else {
+        return Err((
+            at.to_string(),
+            format!(
+                "`sequence` is an array of timed requests, not {}",
+                kind(value)
+            ),
+        ));
+    };
+    if items.is_empty() {
+        return Err((at.to_string(), "`sequence` is empty".into()));
+    }
+    let mut out: Vec<Timed> = Vec::with_capacity(items.len());
+    let mut total = 0u64;
+    for (i, item) in items.iter().enumerate() {
+        let here = format!("{at}/{i}");
+        let map = object(item, &here, "an item of `sequence`")?;
+        keys(map, &here, TIMED_KEYS)?;
+        let field = |key: &str| format!("{here}/{key}");
+        let previous = out.last().map_or(0.0, |t| t.at);
+        let at_time = match map.get("at") {
+            None => previous,
+            Some(value) => value
+                .as_f64()
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .ok_or_else(|| {
+                    (
+                        field("at"),
+                        "`at` is a number of seconds since the sequence started".to_string(),
+                    )
+                })?,
+        };
+        if at_time < previous {
+            return Err((
+                field("at"),
+                format!("`at` goes back in time: {at_time} s comes after {previous} s"),
+            ));
+        }
+        let times = match map.get("times") {
+            None => 1,
+            Some(value) => value.as_u64().filter(|n| *n >= 1).ok_or_else(|| {
+                (
+                    field("times"),
+                    "`times` is a whole number of requests, at least 1".to_string(),
+                )
+            })?,
+        };
+        total = total.saturating_add(times);
+        if total > MAX_SEQUENCE {
+            return Err((
+                field("times"),
+                format!("a sequence sends at most {MAX_SEQUENCE} requests"),
+            ));
+        }
+        let merged = merge_request(base, map.get("request"));
+        let request: Request = serde_json::from_value(merged).map_err(|e| {
+            (
+                if map.contains_key("request") {
+                    field("request")
+                } else {
+                    here.clone()
+                },
+                format!("the request: {e}"),
+            )
+        })?;
+        let cost = match map.get("cost") {
+            None => 0.0,
+            Some(value) => amount_of(value, &field("cost"))?,
+        };
+        let expect = map
+            .get("expect")
+            .map(|value| expect(value, &field("expect")))
+            .transpose()?;
+        out.push(Timed {
+            at: at_time,
+            times,
+            request,
+            cost,
+            expect,
+            pointer: here,
+            line: 0,
+            column: 0,
+        });
+    }
+    Ok(out)
+}
+
+/// An item's request over the case's: `metadata` and `headers` entries replace the case's
+/// one by one, a `body` replaces the case's body.
+fn merge_request(base: Option<&Value>, item: Option<&Value>) -> Value {
+    let mut merged = base.cloned().unwrap_or_else(|| Value::Object(Map::new()));
+    match (&mut merged, item) {
+        (_, None) => {}
+        (Value::Object(into), Some(Value::Object(parts))) => {
+            for (part, value) in parts {
+                match (into.get_mut(part), value) {
+                    (Some(Value::Object(entries)), Value::Object(more)) if part != "body" => {
+                        entries.extend(more.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    _ => {
+                        into.insert(part.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (_, Some(other)) => return other.clone(),
+    }
+    merged
 }
 
 fn draw(value: &Value, at: &str) -> Result<Draw, Problem> {
@@ -595,6 +760,16 @@ pub struct Mismatch {
     pub actual: String,
 }
 
+impl Mismatch {
+    /// The mismatch of one request of a sequence, named by `label`.
+    fn within(self, label: &str) -> Mismatch {
+        Mismatch {
+            field: format!("{label}: {}", self.field),
+            ..self
+        }
+    }
+}
+
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -634,19 +809,76 @@ pub struct CaseResult {
     pub edges: Vec<(usize, String)>,
 }
 
-/// Runs one case against its route.
+/// Runs one case against its route: its request, or each request of its sequence with the
+/// rate counters the earlier ones left.
 pub fn run_case(case: &Case, route: &Route) -> CaseResult {
-    let t = trace(&route.graph, &case.request, &case.pins);
+    let graph = &route.graph;
+    let mut mismatches = Vec::new();
+    let edges = if case.sequence.is_empty() {
+        let t = trace(graph, &case.request, &case.pins);
+        if let Some(expect) = &case.expect {
+            mismatches = check(expect, &t, graph, &case.request, &case.pins);
+        }
+        edges_of(graph, &t, &case.request, &case.pins)
+    } else {
+        let mut counters = Counters::new(case.window);
+        let mut edges = BTreeSet::new();
+        let last = case.sequence.len() - 1;
+        let mut sent = 0u64;
+        for (i, item) in case.sequence.iter().enumerate() {
+            let mut item_failed = false;
+            for n in 0..item.times {
+                sent += 1;
+                let pins = counters.pins(graph, &item.request, &case.pins, item.at);
+                let t = trace(graph, &item.request, &pins);
+                counters.record(graph, &t, item.at, item.cost);
+                edges.extend(edges_of(graph, &t, &item.request, &pins));
+                let label = format!("request {sent} (at {} s, line {})", item.at, item.line);
+                if let Some(expect) = item.expect.as_ref().filter(|_| !item_failed) {
+                    let found = check(expect, &t, graph, &item.request, &pins);
+                    item_failed = !found.is_empty();
+                    mismatches.extend(found.into_iter().map(|m| m.within(&label)));
+                }
+                if let Some(expect) = case
+                    .expect
+                    .as_ref()
+                    .filter(|_| i == last && n + 1 == item.times)
+                {
+                    let found = check(expect, &t, graph, &item.request, &pins);
+                    mismatches.extend(found.into_iter().map(|m| m.within(&label)));
+                }
+            }
+        }
+        edges.into_iter().collect()
+    };
+    let status = if mismatches.is_empty() {
+        Status::Passed
+    } else {
+        Status::Failed { mismatches }
+    };
+    CaseResult {
+        case: case.clone(),
+        status,
+        edges,
+    }
+}
+
+/// The output edges of a trace, and with no draw pinned every edge the request can take.
+fn edges_of(graph: &Graph, t: &Trace, request: &Request, pins: &Pins) -> Vec<(usize, String)> {
     let mut edges: Vec<(usize, String)> = t
         .steps
         .iter()
-        .filter_map(|s| Some((route.graph.index(&s.element)?, s.output.clone()?)))
+        .filter_map(|s| Some((graph.index(&s.element)?, s.output.clone()?)))
         .collect();
-    if !case.pins.pins_draw() {
-        edges.extend(edges_taken(&route.graph, &case.request, &case.pins));
+    if !pins.pins_draw() {
+        edges.extend(edges_taken(graph, request, pins));
     }
+    edges
+}
+
+/// The differences between what `expect` asks and what the trace `t` did.
+fn check(e: &Expect, t: &Trace, graph: &Graph, request: &Request, pins: &Pins) -> Vec<Mismatch> {
     let mut mismatches = Vec::new();
-    let e = &case.expect;
     let mut check = |field: &str, expected: String, actual: String| {
         if expected != actual {
             mismatches.push(Mismatch {
@@ -680,7 +912,7 @@ pub fn run_case(case: &Case, route: &Route) -> CaseResult {
         // element is reachable; the distribution never depends on the pinned draws.
         let shares = match &t.distribution {
             Some(shares) => Ok(shares.clone()),
-            None => distribution(&route.graph, &case.request, &case.pins).map(|d| d.shares),
+            None => distribution(graph, request, pins).map(|d| d.shares),
         };
         match shares {
             Ok(shares) => compare_distribution(expected, &shares, e.tolerance, &mut mismatches),
@@ -691,16 +923,7 @@ pub fn run_case(case: &Case, route: &Route) -> CaseResult {
             }),
         }
     }
-    let status = if mismatches.is_empty() {
-        Status::Passed
-    } else {
-        Status::Failed { mismatches }
-    };
-    CaseResult {
-        case: case.clone(),
-        status,
-        edges,
-    }
+    mismatches
 }
 
 fn word(outcome: Outcome) -> &'static str {
