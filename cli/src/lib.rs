@@ -6,6 +6,8 @@
 //! by default and off in the pre-commit hook's build (the root package), so validation
 //! never pulls an HTTP stack.
 
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 mod trace;
 
@@ -42,6 +44,10 @@ enum Command {
     Test(test::TestArgs),
     /// Check route files: JSON syntax, JSON Schema, graph rules, suspicious values.
     Validate(ValidateArgs),
+    /// Serve a local, stateful Dynamic Routing API (and a route-aware inference endpoint)
+    /// for tests and CI.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
     /// without an argument).
     Explain {
@@ -137,6 +143,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate(args),
         Command::Trace(args) => trace::run(args),
         Command::Test(args) => test::run(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format),
     }

@@ -56,22 +56,41 @@ impl Prism {
     /// Starts `prism mock` on `spec` (`dynamic`: responses generated from the schemas, `-d`)
     /// and waits (at most 90 s) until it listens.
     pub fn start(binary: &Path, spec: &Path, dynamic: bool) -> Prism {
+        let mut args = vec!["mock".into()];
+        if dynamic {
+            args.push("--dynamic".into());
+        }
+        args.push(spec.display().to_string());
+        Prism::launch(binary, args)
+    }
+
+    /// Starts `prism proxy` in front of `upstream`: every request and response that passes
+    /// is validated against `spec`, and a violation is an error.
+    pub fn proxy(binary: &Path, spec: &Path, upstream: &str) -> Prism {
+        Prism::launch(
+            binary,
+            vec![
+                "proxy".into(),
+                spec.display().to_string(),
+                upstream.to_string(),
+            ],
+        )
+    }
+
+    fn launch(binary: &Path, args: Vec<String>) -> Prism {
         let port = free_port();
         let log = std::env::temp_dir().join(format!("dynroute-prism-{port}.log"));
         let log_file = std::fs::File::create(&log).expect("create the Prism log file");
         let mut command = Command::new(binary);
         command
-            .arg("mock")
+            .arg(&args[0])
             .arg("--host")
             .arg("127.0.0.1")
             .arg("--port")
             .arg(port.to_string())
             // Violations of the description are errors, requests and responses alike.
             .arg("--errors")
-            .arg(spec);
-        if dynamic {
-            command.arg("--dynamic");
-        }
+            .args(&args[1..]);
         let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::from(log_file.try_clone().expect("clone log handle")))
