@@ -154,3 +154,34 @@ fn a_malformed_fault_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an error status"));
 }
+
+#[test]
+fn cloudflares_python_sdk_runs_every_operation() {
+    let python = match std::env::var_os("DYNROUTE_PYTHON_SDK").filter(|v| !v.is_empty()) {
+        Some(python) => python,
+        None if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
+            "DYNROUTE_PYTHON_SDK is not set but CI=true: scripts/test installs the SDK and sets it"
+        ),
+        None => {
+            eprintln!(
+                "skipped: set DYNROUTE_PYTHON_SDK to a python with `cloudflare==5.9.0` installed"
+            );
+            return;
+        }
+    };
+    let serve = Serve::start(&[]);
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/tests/sdk/python_lifecycle.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(format!("http://{}/client/v4", serve.addr))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("every operation passed"), "{stdout}");
+}
