@@ -6,6 +6,8 @@
 //! by default and off in the pre-commit hook's build (the root package), so validation
 //! never pulls an HTTP stack.
 
+#[cfg(feature = "deploy")]
+mod deploy;
 #[cfg(feature = "serve")]
 mod serve;
 mod test;
@@ -48,6 +50,23 @@ enum Command {
     /// for tests and CI.
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
+    /// Write every deployed route of a gateway as a route file.
+    #[cfg(feature = "deploy")]
+    Pull(deploy::PullArgs),
+    /// Validate and test a folder of route files, and show what `apply` would change
+    /// (exit 0 no changes, 2 changes, 1 errors).
+    #[cfg(feature = "deploy")]
+    Plan(deploy::PlanArgs),
+    /// Make the deployed routes equal the files: create, new version then deployment, and
+    /// (with --prune) delete.
+    #[cfg(feature = "deploy")]
+    Apply(deploy::ApplyArgs),
+    /// Deploy the previously deployed version of a route (or the one named).
+    #[cfg(feature = "deploy")]
+    Rollback(deploy::RollbackArgs),
+    /// List a route's versions (with what changed) and deployments.
+    #[cfg(feature = "deploy")]
+    History(deploy::HistoryArgs),
     /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
     /// without an argument).
     Explain {
@@ -145,6 +164,16 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
+        #[cfg(feature = "deploy")]
+        Command::Pull(args) => deploy::pull(args),
+        #[cfg(feature = "deploy")]
+        Command::Plan(args) => deploy::plan(args),
+        #[cfg(feature = "deploy")]
+        Command::Apply(args) => deploy::apply_command(args),
+        #[cfg(feature = "deploy")]
+        Command::Rollback(args) => deploy::rollback_command(args),
+        #[cfg(feature = "deploy")]
+        Command::History(args) => deploy::history_command(args),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format),
     }

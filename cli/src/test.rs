@@ -63,50 +63,13 @@ pub fn run(args: TestArgs) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let mut routes: HashMap<PathBuf, Result<(Route, String), String>> = HashMap::new();
-    let mut run = Run {
-        files: Vec::new(),
-        coverage: None,
-    };
-    for file in &files {
-        let name = file.display().to_string();
-        let cases = match std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read {name}: {e}"))
-            .and_then(|source| {
-                let document = text::parse(&source)
-                    .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?;
-                suite::read(&document).map_err(|e| {
-                    format!(
-                        "{name}:{}:{}: {} (at {})",
-                        e.line, e.column, e.message, e.pointer
-                    )
-                })
-            }) {
-            Ok(cases) => cases,
-            Err(message) => {
-                eprintln!("dynroute: {message}");
-                return ExitCode::from(USAGE_OR_IO);
-            }
-        };
-        let folder = file.parent().unwrap_or(Path::new("."));
-        let mut results: Vec<CaseResult> = Vec::with_capacity(cases.len());
-        for mut case in cases {
-            let path = normalize(&folder.join(&case.route));
-            case.route = path.display().to_string();
-            let loaded = routes.entry(path.clone()).or_insert_with(|| load(&path));
-            results.push(match loaded {
-                Ok((route, _)) => suite::run_case(&case, route),
-                Err(message) => CaseResult {
-                    status: Status::Error {
-                        message: message.clone(),
-                    },
-                    case,
-                    edges: Vec::new(),
-                },
-            });
+    let (mut run, routes) = match execute(&files) {
+        Ok(done) => done,
+        Err(message) => {
+            eprintln!("dynroute: {message}");
+            return ExitCode::from(USAGE_OR_IO);
         }
-        run.files.push((name, results));
-    }
+    };
     if args.coverage || args.fail_under.is_some() {
         let taken = suite::taken_by_route(run.files.iter().flat_map(|(_, results)| results));
         let mut coverage = Vec::new();
@@ -151,6 +114,53 @@ pub fn run(args: TestArgs) -> ExitCode {
     }
 }
 
+/// Loaded routes by path, each validated and compiled with its text, or why it could not be.
+type Routes = HashMap<PathBuf, Result<(Route, String), String>>;
+
+/// Runs every case of `files` against its route; a test file that cannot be read or is
+/// malformed is an error.
+pub fn execute(files: &[PathBuf]) -> Result<(Run, Routes), String> {
+    let mut routes: HashMap<PathBuf, Result<(Route, String), String>> = HashMap::new();
+    let mut run = Run {
+        files: Vec::new(),
+        coverage: None,
+    };
+    for file in files {
+        let name = file.display().to_string();
+        let cases = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {name}: {e}"))
+            .and_then(|source| {
+                let document = text::parse(&source)
+                    .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?;
+                suite::read(&document).map_err(|e| {
+                    format!(
+                        "{name}:{}:{}: {} (at {})",
+                        e.line, e.column, e.message, e.pointer
+                    )
+                })
+            })?;
+        let folder = file.parent().unwrap_or(Path::new("."));
+        let mut results: Vec<CaseResult> = Vec::with_capacity(cases.len());
+        for mut case in cases {
+            let path = normalize(&folder.join(&case.route));
+            case.route = path.display().to_string();
+            let loaded = routes.entry(path.clone()).or_insert_with(|| load(&path));
+            results.push(match loaded {
+                Ok((route, _)) => suite::run_case(&case, route),
+                Err(message) => CaseResult {
+                    status: Status::Error {
+                        message: message.clone(),
+                    },
+                    case,
+                    edges: Vec::new(),
+                },
+            });
+        }
+        run.files.push((name, results));
+    }
+    Ok((run, routes))
+}
+
 /// A route file, validated and compiled, with its text for positions.
 fn load(path: &Path) -> Result<(Route, String), String> {
     let name = path.display().to_string();
@@ -179,7 +189,7 @@ fn load(path: &Path) -> Result<(Route, String), String> {
 }
 
 /// Test files among `paths`: files as given, folders searched (sorted, recursively).
-fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let roots = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

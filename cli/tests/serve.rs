@@ -2,78 +2,14 @@
 //! from route files, answering over HTTP; an acknowledged write survives `kill -9`.
 #![cfg(feature = "serve")]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use support::Serve;
 
 use serde_json::{Value, json};
-
-/// A running `dynroute serve`, killed (SIGKILL) when dropped.
-struct Serve {
-    child: Child,
-    addr: String,
-}
-
-impl Serve {
-    fn start(args: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dynroute"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dynroute serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the ready line");
-        let addr = line
-            .trim()
-            .strip_prefix("dynroute serve: http://")
-            .and_then(|rest| rest.strip_suffix("/client/v4"))
-            .unwrap_or_else(|| {
-                let mut err = String::new();
-                let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut err));
-                panic!("unexpected ready line {line:?}; stderr: {err}")
-            })
-            .to_string();
-        Serve { child, addr }
-    }
-
-    /// One HTTP/1.1 exchange: (status, JSON body).
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let mut stream = TcpStream::connect(&self.addr).expect("connects");
-        let body = body.map(Value::to_string).unwrap_or_default();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .expect("request written");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("response read");
-        let status = response
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("a status line in {response:?}"));
-        let (_, text) = response.split_once("\r\n\r\n").expect("headers end");
-        (
-            status,
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text:?}")),
-        )
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 const ROUTES: &str = "/client/v4/accounts/local/ai-gateway/gateways/default/routes";
 

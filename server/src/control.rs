@@ -48,6 +48,10 @@ pub struct FaultSpec {
     /// Close the connection with a TCP reset instead of answering.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
+    /// Handle the request first (its write lands), then answer with the fault: the answer
+    /// to a request that succeeded is lost.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub after: bool,
 }
 
 fn one() -> u64 {
@@ -76,6 +80,9 @@ impl FaultSpec {
             return Err(format!(
                 "`status` {status} is not an error status (400-599)"
             ));
+        }
+        if self.after && self.delay_ms.is_some() {
+            return Err("`after` goes with `status` or `reset`".into());
         }
         if self.retry_after.is_some() && self.status.is_none() {
             return Err("`retry_after` goes with `status`".into());
@@ -163,12 +170,17 @@ pub async fn inject(State(app): State<Arc<App>>, request: Request, next: Next) -
     let Some(fault) = app.faults.take(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
+    let abort = request.extensions().get::<Abort>().cloned();
     if let Some(ms) = fault.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
         return next.run(request).await;
     }
+    if fault.after {
+        // The request is handled; only its answer is replaced.
+        let _ = next.run(request).await;
+    }
     if fault.reset {
-        if let Some(abort) = request.extensions().get::<Abort>() {
+        if let Some(abort) = abort {
             abort.reset();
             // The connection is dropped; this answer is never written.
             std::future::pending::<()>().await;
@@ -301,6 +313,8 @@ mod tests {
         assert!(FaultSpec::parse(r#"{"status": 200}"#).is_err());
         assert!(FaultSpec::parse(r#"{"delay_ms": 5, "retry_after": 1}"#).is_err());
         assert!(FaultSpec::parse(r#"{"reset": true, "typo": 1}"#).is_err());
+        assert!(FaultSpec::parse(r#"{"delay_ms": 5, "after": true}"#).is_err());
+        assert!(FaultSpec::parse(r#"{"reset": true, "after": true}"#).is_ok());
         let faults = Faults::default();
         faults.add(
             FaultSpec::parse(r#"{"method": "post", "path": "/v/*", "times": 2, "status": 503}"#)
