@@ -45,7 +45,9 @@ fn show(v: &Value) -> String {
 /// Draws the route. Outputs that name no element point at a node marked "missing".
 pub fn draw(route: &Route<'_>, format: GraphFormat) -> String {
     let mut out = String::new();
+    // Missing targets in first-seen order, with their index (one lookup each).
     let mut missing: Vec<&str> = Vec::new();
+    let mut missing_index: std::collections::HashMap<&str, usize> = Default::default();
     match format {
         GraphFormat::Mermaid => out.push_str("flowchart TD\n"),
         GraphFormat::Dot => out.push_str("digraph route {\n  node [shape=box];\n"),
@@ -76,13 +78,10 @@ pub fn draw(route: &Route<'_>, format: GraphFormat) -> String {
             let to = match route.by_id.get(edge.target) {
                 Some(j) => format!("n{j}"),
                 None => {
-                    let k = missing
-                        .iter()
-                        .position(|m| *m == edge.target)
-                        .unwrap_or_else(|| {
-                            missing.push(edge.target);
-                            missing.len() - 1
-                        });
+                    let k = *missing_index.entry(edge.target).or_insert_with(|| {
+                        missing.push(edge.target);
+                        missing.len() - 1
+                    });
                     format!("missing{k}")
                 }
             };

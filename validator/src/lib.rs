@@ -135,12 +135,13 @@ pub fn check_source(
         }
     };
     let findings = findings(schema, &parsed.value, parsed.duplicates);
-    let ranges: Vec<(usize, usize)> = findings
+    let wanted: Vec<(&str, bool)> = findings
         .iter()
-        .map(|f| {
-            let at = locate::locate(&parsed.ast, &f.pointer, f.at_key);
-            (at.start, at.end)
-        })
+        .map(|f| (f.pointer.as_str(), f.at_key))
+        .collect();
+    let ranges: Vec<(usize, usize)> = locate::locate_all(&parsed.ast, &wanted)
+        .into_iter()
+        .map(|at| (at.start, at.end))
         .collect();
     Ok(to_diagnostics(file, text, findings, &ranges, config))
 }
