@@ -1,0 +1,127 @@
+//! Boundaries of the graph and percentage rules: the documented maximum of five percentage
+//! outputs, the elision of long loops in `cycle` messages, and "did you mean" on every
+//! dangling reference of a route (not only the first).
+
+use dynroute_validator::{Config, Diagnostic, check_bytes};
+use serde_json::{Value, json};
+
+fn check(route: &Value) -> Vec<Diagnostic> {
+    check_bytes(
+        "in.json",
+        route.to_string().into_bytes(),
+        &Config::default(),
+    )
+    .expect("schema")
+    .diagnostics
+}
+
+fn model(id: &str, success: &str, fallback: &str) -> Value {
+    json!({"id": id, "type": "model",
+           "properties": {"provider": "openai", "model": "m", "timeout": 1000, "retries": 0},
+           "outputs": {"success": {"elementId": success}, "fallback": {"elementId": fallback}}})
+}
+
+fn split(shares: &[&str]) -> Value {
+    let mut elements =
+        vec![json!({"id": "start", "type": "start", "outputs": {"next": {"elementId": "split"}}})];
+    let outputs: serde_json::Map<String, Value> = shares
+        .iter()
+        .map(|s| (s.to_string(), json!({"elementId": "m"})))
+        .collect();
+    elements.push(json!({"id": "split", "type": "percentage", "outputs": outputs}));
+    elements.push(model("m", "end", "end"));
+    elements.push(json!({"id": "end", "type": "end", "outputs": {}}));
+    json!({"name": "r", "elements": elements})
+}
+
+#[test]
+fn five_percentage_outputs_are_allowed_and_six_are_not() {
+    let five = check(&split(&["20%", "20.0%", "20.00%", "20.000%", "20.0000%"]));
+    assert!(five.iter().all(|d| d.rule != "percentage-sum"), "{five:?}");
+    let six = check(&split(&[
+        "20%", "20.0%", "20.00%", "20.000%", "10%", "10.0%",
+    ]));
+    let found: Vec<&str> = six
+        .iter()
+        .filter(|d| d.rule == "percentage-sum")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{six:?}");
+    assert!(found[0].contains("has 6 outputs"), "{}", found[0]);
+}
+
+/// A loop of `n` models: m0 -> m1 -> ... -> m{n-1} -> m0 (fallbacks to end).
+fn ring(n: usize) -> Value {
+    let mut elements =
+        vec![json!({"id": "start", "type": "start", "outputs": {"next": {"elementId": "m0"}}})];
+    for i in 0..n {
+        elements.push(model(&format!("m{i}"), &format!("m{}", (i + 1) % n), "end"));
+    }
+    elements.push(json!({"id": "end", "type": "end", "outputs": {}}));
+    json!({"name": "r", "elements": elements})
+}
+
+fn loop_message(n: usize) -> String {
+    let found = check(&ring(n));
+    let cycles: Vec<&Diagnostic> = found.iter().filter(|d| d.rule == "cycle").collect();
+    assert_eq!(cycles.len(), 1, "{found:?}");
+    cycles[0].message.clone()
+}
+
+#[test]
+fn loops_up_to_twelve_elements_are_shown_whole_and_longer_ones_elided() {
+    let twelve = loop_message(12);
+    assert!(!twelve.contains("more"), "{twelve}");
+    assert_eq!(twelve.matches(" -> ").count(), 12, "{twelve}");
+    let thirteen = loop_message(13);
+    assert!(thirteen.contains("-> ... (1 more) ->"), "{thirteen}");
+    assert!(thirteen.starts_with("loop: `m0` -> `m1`"), "{thirteen}");
+    assert!(thirteen.ends_with("`m11` -> `m12` -> `m0`"), "{thirteen}");
+    let long = loop_message(40);
+    assert!(long.contains("(28 more)"), "{long}");
+    assert!(
+        !long.contains("`m6`") && !long.contains("`m33`"),
+        "the middle is elided: {long}"
+    );
+}
+
+#[test]
+fn every_dangling_reference_gets_its_suggestion() {
+    let route = json!({"name": "r", "elements": [
+        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "primry"}}},
+        model("primary", "ennd", "backupp"),
+        model("backup", "end", "end"),
+        {"id": "end", "type": "end", "outputs": {}}
+    ]});
+    let hints: Vec<String> = check(&route)
+        .iter()
+        .filter(|d| d.rule == "dangling-reference")
+        .map(|d| d.help.clone())
+        .collect();
+    assert_eq!(hints.len(), 3, "{hints:?}");
+    for (hint, wanted) in hints.iter().zip(["`primary`", "`end`", "`backup`"]) {
+        assert!(hint.contains(&format!("did you mean {wanted}?")), "{hint}");
+    }
+}
+
+#[test]
+fn the_fields_of_the_old_documentation_get_their_own_help() {
+    let route = json!({"name": "r", "elements": [
+        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "budget"}}},
+        {"id": "budget", "type": "rate",
+         "properties": {"key": "metadata.user", "limit": 10, "limitType": "count", "window": 60,
+                        "interval": 60, "technique": "sliding"},
+         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
+        {"id": "end", "type": "end", "outputs": {}}
+    ]});
+    let found = check(&route);
+    let help = |field: &str| {
+        found
+            .iter()
+            .find(|d| d.rule == "ignored-property" && d.pointer.ends_with(field))
+            .map(|d| d.help.clone())
+            .unwrap_or_else(|| panic!("no finding for {field}: {found:?}"))
+    };
+    assert!(help("/interval").contains("`window` (seconds)"));
+    assert!(help("/technique").contains("not configurable"));
+}
