@@ -177,7 +177,11 @@ fn listing(query: Option<&str>, orders: &[OrderBy]) -> Result<Listing, ApiError>
     Ok(out)
 }
 
-fn page_fields(data: &mut Map<String, Value>, page: u64, per_page: u64, order: Order) {
+/// A listing's answer: `{"success": true, "data": {key: items, page, per_page, order_by,
+/// order_by_direction}}`.
+fn listing_reply(key: &str, items: Vec<Value>, page: u64, per_page: u64, order: Order) -> Response {
+    let mut data = Map::new();
+    data.insert(key.into(), Value::Array(items));
     data.insert("page".into(), json!(page));
     data.insert("per_page".into(), json!(per_page));
     data.insert("order_by".into(), json!(order.by.as_str()));
@@ -185,6 +189,7 @@ fn page_fields(data: &mut Map<String, Value>, page: u64, per_page: u64, order: O
         "order_by_direction".into(),
         json!(if order.ascending { "asc" } else { "desc" }),
     );
+    reply::ok("data", Value::Object(data))
 }
 
 /// The elements of a version as JSON (an array; `[]` if the stored text is unreadable).
@@ -298,13 +303,13 @@ async fn list(
     let (page, per_page) = (l.page.unwrap_or(1), l.per_page.unwrap_or(20));
     let scope = scope(account, gateway);
     let routes = blocking(&app, move |s| s.routes(&scope, page, per_page, l.order)).await?;
-    let mut data = Map::new();
-    data.insert(
-        "routes".into(),
-        Value::Array(routes.iter().map(|r| route_json(r, true)).collect()),
-    );
-    page_fields(&mut data, page, per_page, l.order);
-    Ok(reply::ok("data", Value::Object(data)))
+    Ok(listing_reply(
+        "routes",
+        routes.iter().map(|r| route_json(r, true)).collect(),
+        page,
+        per_page,
+        l.order,
+    ))
 }
 
 async fn create(
@@ -366,14 +371,14 @@ async fn list_deployments(
     let scope = scope(account, gateway);
     let ascending = l.order.ascending;
     let all = blocking(&app, move |s| s.deployments(&scope, &id, ascending)).await?;
-    let items = page_of(&all, &l);
-    let mut data = Map::new();
-    data.insert(
-        "deployments".into(),
-        Value::Array(items.0.iter().map(deployment_json).collect()),
-    );
-    page_fields(&mut data, items.1, items.2, l.order);
-    Ok(reply::ok("data", Value::Object(data)))
+    let (items, page, per_page) = page_of(&all, &l);
+    Ok(listing_reply(
+        "deployments",
+        items.iter().map(deployment_json).collect(),
+        page,
+        per_page,
+        l.order,
+    ))
 }
 
 /// A page of a listing held whole: every item when no paging is asked for.
@@ -411,14 +416,14 @@ async fn list_versions(
     let scope = scope(account, gateway);
     let ascending = l.order.ascending;
     let all = blocking(&app, move |s| s.versions(&scope, &id, ascending)).await?;
-    let items = page_of(&all, &l);
-    let mut data = Map::new();
-    data.insert(
-        "versions".into(),
-        Value::Array(items.0.iter().map(version_json).collect()),
-    );
-    page_fields(&mut data, items.1, items.2, l.order);
-    Ok(reply::ok("data", Value::Object(data)))
+    let (items, page, per_page) = page_of(&all, &l);
+    Ok(listing_reply(
+        "versions",
+        items.iter().map(version_json).collect(),
+        page,
+        per_page,
+        l.order,
+    ))
 }
 
 async fn create_version(
