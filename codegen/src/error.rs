@@ -20,10 +20,12 @@ pub enum Error {
         message: String,
     },
     /// The document declares a version this generator does not read.
-    #[error("unsupported OpenAPI version {found:?} at #/openapi: only 3.0.x is supported")]
+    #[error("unsupported OpenAPI version {found:?} at {pointer}: only 3.0.x is supported")]
     Version {
-        /// The `openapi` field as written.
+        /// The version as written.
         found: String,
+        /// The field that declares it: `#/openapi`, or `#/swagger` for Swagger 2.0.
+        pointer: Pointer,
     },
     /// A construct the generator does not handle (yet); nothing was emitted.
     #[error("unsupported: {what} at {pointer}")]
@@ -72,8 +74,10 @@ impl Error {
     /// The JSON pointer of the error, when it has one.
     pub fn pointer(&self) -> Option<&Pointer> {
         match self {
-            Error::Unsupported { pointer, .. } | Error::Invalid { pointer, .. } => Some(pointer),
-            Error::Version { .. } | Error::Parse { .. } | Error::Render { .. } => None,
+            Error::Unsupported { pointer, .. }
+            | Error::Invalid { pointer, .. }
+            | Error::Version { pointer, .. } => Some(pointer),
+            Error::Parse { .. } | Error::Render { .. } => None,
         }
     }
 }

@@ -13,9 +13,9 @@
 //! place identifiers and type names are made; [`error`] and [`pointer`](mod@pointer) make
 //! every error name its place in the spec. [`route_schema`] exports one component and what it
 //! references as a JSON Schema document; [`envelope`] reads the error envelope a
-//! description declares; [`krate`] wraps the output in a standalone crate. [`doc`] makes
-//! descriptions safe as doc comments and [`json_number`] writes whole `f64`s as JSON
-//! integers.
+//! description declares; [`krate`] wraps the output in a standalone crate and tells its files
+//! from others by their header. [`doc`] makes descriptions safe as doc comments and
+//! [`json_number`] writes whole `f64`s as JSON integers.
 //!
 //! Nothing here names a particular API: which component is a "route document" is a
 //! setting, decided by the caller.
@@ -73,10 +73,15 @@ pub struct Output {
     pub src: BTreeMap<String, String>,
     /// The JSON Schema of the document component, when one was selected.
     pub document_schema: Option<String>,
+    /// How many named types the models hold.
+    pub types: usize,
+    /// How many operations the client has.
+    pub operations: usize,
 }
 
 /// Generates every output file from the text of an OpenAPI 3.0 description.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
+    let spec_text = parse::without_bom(spec_text);
     let spec = parse::parse(spec_text)?;
     let mut space = TypeSpace::new(&spec)?;
 
@@ -85,7 +90,11 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
     let client = operations::collect(&spec, &mut space)?;
 
     space.finalize()?;
-    let mut output = Output::default();
+    let mut output = Output {
+        types: space.types().count(),
+        operations: client.operations.len(),
+        ..Output::default()
+    };
     output.src.insert(
         "models.rs".to_string(),
         render::render(emit_models::emit(&space), "models.rs", &settings.spec_path)?,

@@ -7,28 +7,71 @@
 //! the deduplicated value).
 
 use crate::error::Error;
+use crate::pointer::Pointer;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Parses JSON (or YAML, when the text does not start with `{`) into an OpenAPI 3.0.x document.
+/// Parses JSON into an OpenAPI 3.0.x document. A leading byte order mark is ignored (see
+/// [`without_bom`]); YAML is refused with a message that says so.
 pub fn parse(text: &str) -> Result<openapiv3::OpenAPI, Error> {
-    let value: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<UniqueKeys>(text)
-            .map(|parsed| parsed.0)
-            .map_err(parse_error)?
-    } else {
-        return Err(Error::Parse {
-            line: 1,
-            column: 1,
-            message:
-                "expected a JSON object (YAML descriptions are not supported; convert to JSON)"
-                    .to_string(),
-        });
-    };
+    let text = without_bom(text);
+    let value = json_object(text)?;
     check_version(&value)?;
     // Deserializing from text (not from the Value) keeps line:column in shape errors.
     serde_json::from_str(text).map_err(parse_error)
+}
+
+/// `text` without a leading UTF-8 byte order mark, which some editors write at the start
+/// of JSON files and which JSON parsers may ignore (RFC 8259, section 8.1). Line:column
+/// positions are then those an editor shows, which hides the mark.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The document as a JSON object, with a message that fits when it is not one: empty,
+/// another JSON value, or not JSON at all (most likely YAML).
+fn json_object(text: &str) -> Result<Value, Error> {
+    let rest = text.trim_start();
+    let skipped = &text[..text.len() - rest.len()];
+    let line = 1 + skipped.matches('\n').count();
+    let column = 1 + skipped
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count());
+    let here = |message: String| Error::Parse {
+        line,
+        column,
+        message,
+    };
+    if text.is_empty() {
+        return Err(here("the file is empty".to_string()));
+    }
+    if rest.is_empty() {
+        return Err(here("the file holds only whitespace".to_string()));
+    }
+    if rest.starts_with('{') {
+        return serde_json::from_str::<UniqueKeys>(text)
+            .map(|parsed| parsed.0)
+            .map_err(parse_error);
+    }
+    Err(here(match serde_json::from_str::<Value>(text) {
+        Ok(value) => format!("expected a JSON object, found {}", kind(&value)),
+        Err(_) => "expected a JSON object (YAML descriptions are not supported; convert to JSON)"
+            .to_string(),
+    }))
+}
+
+/// What a JSON value is, for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// A serde_json error as [`Error::Parse`]; the position is kept apart from the message.
@@ -116,19 +159,25 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
+/// The document must declare `openapi: 3.0.x`. The error names the field that declares
+/// another version: `#/swagger` for Swagger 2.0 (which has no `openapi`), else `#/openapi`.
 fn check_version(value: &Value) -> Result<(), Error> {
-    let found = match value.get("openapi") {
-        Some(Value::String(v)) => v.clone(),
-        Some(other) => other.to_string(),
-        None => match value.get("swagger") {
-            Some(v) => format!("swagger {}", v.as_str().unwrap_or("?")),
-            None => "(missing)".to_string(),
-        },
+    let (field, declared) = match (value.get("openapi"), value.get("swagger")) {
+        (None, Some(swagger)) => ("swagger", Some(swagger)),
+        (openapi, _) => ("openapi", openapi),
     };
-    if found.starts_with("3.0.") {
+    let found = match declared {
+        Some(Value::String(version)) => version.clone(),
+        Some(other) => other.to_string(),
+        None => "(missing)".to_string(),
+    };
+    if field == "openapi" && found.starts_with("3.0.") {
         Ok(())
     } else {
-        Err(Error::Version { found })
+        Err(Error::Version {
+            found,
+            pointer: Pointer::root().push(field),
+        })
     }
 }
 
@@ -142,7 +191,8 @@ mod tests {
         assert_eq!(
             err.map(|_| ()),
             Err(Error::Version {
-                found: "3.1.0".into()
+                found: "3.1.0".into(),
+                pointer: Pointer::root().push("openapi")
             })
         );
     }
@@ -162,6 +212,36 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}}"#;
+        assert_eq!(parse(&format!("\u{feff}{text}")).ok(), parse(text).ok());
+        assert!(parse(text).is_ok());
+    }
+
+    #[test]
+    fn empty_whitespace_other_json_and_yaml_get_their_own_messages() {
+        let message = |text: &str| match parse(text) {
+            Err(Error::Parse {
+                line,
+                column,
+                message,
+            }) => format!("{line}:{column} {message}"),
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(message(""), "1:1 the file is empty");
+        assert_eq!(message("\u{feff}"), "1:1 the file is empty");
+        assert_eq!(message(" \n\t"), "2:2 the file holds only whitespace");
+        assert_eq!(
+            message("\n  \"3.0.3\""),
+            "2:3 expected a JSON object, found a string"
+        );
+        assert_eq!(
+            message("openapi: 3.0.3\n"),
+            "1:1 expected a JSON object (YAML descriptions are not supported; convert to JSON)"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use dynroute_codegen::{Settings, generate};
 
 fn error(fixture: &str) -> String {
-    let text = std::fs::read_to_string(format!("tests/errors/{fixture}.json")).unwrap_or_default();
+    let path = format!("tests/errors/{fixture}.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     match generate(&text, &Settings::new(fixture)) {
         Ok(_) => panic!("{fixture}: generated without error"),
         Err(e) => e.to_string(),
@@ -93,4 +94,45 @@ fn openapi_3_1() {
 #[test]
 fn syntax_error_has_line_and_column() {
     assert!(error("trailing_comma").starts_with("invalid OpenAPI document at line 5, column 1:"));
+}
+
+#[test]
+fn swagger_2_names_the_swagger_field() {
+    assert_eq!(
+        error("swagger_2"),
+        "unsupported OpenAPI version \"2.0\" at #/swagger: only 3.0.x is supported"
+    );
+}
+
+#[test]
+fn byte_order_mark_is_read_past() {
+    // The document after the mark is read as JSON: its version is what is refused.
+    assert_eq!(
+        error("bom_version_3_1"),
+        "unsupported OpenAPI version \"3.1.0\" at #/openapi: only 3.0.x is supported"
+    );
+}
+
+#[test]
+fn empty_file() {
+    assert_eq!(
+        error("empty"),
+        "invalid OpenAPI document at line 1, column 1: the file is empty"
+    );
+}
+
+#[test]
+fn json_that_is_not_an_object() {
+    assert_eq!(
+        error("array"),
+        "invalid OpenAPI document at line 1, column 1: expected a JSON object, found an array"
+    );
+}
+
+#[test]
+fn duplicate_operation_id_names_both_places() {
+    assert_eq!(
+        error("duplicate_operation_id"),
+        "invalid: duplicate operationId `getThing` (first declared at #/paths/~1things/get/operationId) at #/paths/~1things~1{id}/get/operationId"
+    );
 }

@@ -258,3 +258,14 @@ fn output_is_deterministic() {
         assert_eq!(models(fixture), models(fixture));
     }
 }
+
+#[test]
+fn a_byte_order_mark_changes_nothing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/dynamic-routing.openapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut settings = Settings::new("spec.json");
+    settings.document_component = Some("RouteDefinition".to_string());
+    let plain = generate(&text, &settings).unwrap_or_else(|e| panic!("{e}"));
+    let marked = generate(&format!("\u{feff}{text}"), &settings);
+    assert!(marked.as_ref() == Ok(&plain), "{:?}", marked.err());
+}

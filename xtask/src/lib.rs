@@ -2,8 +2,9 @@
 //! the freshness test (`xtask/tests/fresh.rs`).
 
 pub mod deps;
+pub mod standalone;
 
-use dynroute_codegen::{Error, Settings};
+use dynroute_codegen::{Error, Output, Settings};
 use std::path::{Path, PathBuf};
 
 /// The spec, relative to the repository root.
@@ -38,6 +39,23 @@ pub enum TaskError {
     PackageName {
         /// The name as given.
         name: String,
+    },
+    /// `--out` names a directory a crate must not be written to.
+    #[error("refusing to write a crate to {}: {reason}", path.display())]
+    OutDir {
+        /// The directory, resolved.
+        path: PathBuf,
+        /// Why not.
+        reason: String,
+    },
+    /// Files in the way of a standalone crate were not written by the generator.
+    #[error(
+        "refusing to overwrite files the generator did not write (move them away or choose another --out):\n  {}",
+        files.join("\n  ")
+    )]
+    NotGenerated {
+        /// Each file, with why it is not the generator's.
+        files: Vec<String>,
     },
     /// The generator rejected the spec.
     #[error("{path}: {source}")]
@@ -97,9 +115,13 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Every generated file of the repository with its expected contents, paths relative
-/// to `root`, in a stable order.
-pub fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> {
+/// to `root`, in a stable order. Each step is told to `progress` as it starts.
+pub fn expected_files(
+    root: &Path,
+    progress: &mut dyn FnMut(String),
+) -> Result<Vec<(PathBuf, String)>, TaskError> {
     let spec_path = root.join(SPEC);
+    progress(format!("reading {SPEC}"));
     let text = read(&spec_path)?;
     let mut settings = Settings::new(SPEC);
     settings.document_component = Some(ROUTE_COMPONENT.to_string());
@@ -109,6 +131,7 @@ pub fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> 
             path: spec_path.clone(),
             source,
         })?;
+    progress(generated(&output));
     let mut files: Vec<(PathBuf, String)> = output
         .src
         .into_iter()
@@ -118,6 +141,16 @@ pub fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> 
         files.push((PathBuf::from(ROUTE_SCHEMA), schema));
     }
     Ok(files)
+}
+
+/// What a generation made, for progress messages.
+pub fn generated(output: &Output) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "generated {} and {}",
+        plural(output.types, "type"),
+        plural(output.operations, "operation")
+    )
 }
 
 /// The files of `expected` whose contents on disk under `root` differ (or are missing).

@@ -4,7 +4,10 @@ use clap::{Parser, Subcommand};
 use dynroute_codegen::{Settings, krate};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xtask::{TaskError, expected_files, package_name, read, repo_root, stale_files, write};
+use xtask::{
+    TaskError, expected_files, generated, package_name, read, repo_root, stale_files, standalone,
+    write,
+};
 
 #[derive(Parser)]
 #[command(about = "Project automation for dynroute")]
@@ -44,6 +47,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// A step of the work, on standard error (standard output keeps the summary).
+fn progress(message: impl std::fmt::Display) {
+    eprintln!("{message}");
+}
+
 fn run(cli: Cli) -> Result<ExitCode, TaskError> {
     let root = repo_root();
     match cli.command {
@@ -52,8 +60,12 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             out: Some(out),
             name,
         } => {
+            let dir = standalone::resolve(&out)?;
+            standalone::check_out_dir(&dir, &root)?;
+            let name = package_name(name.as_deref(), &dir)?;
+            progress(format_args!("reading {}", spec.display()));
             let text = read(&spec)?;
-            let label = spec.display().to_string();
+            let label = standalone::spec_label(&spec);
             let output =
                 dynroute_codegen::generate(&text, &Settings::new(&label)).map_err(|source| {
                     TaskError::Generate {
@@ -61,15 +73,22 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
                         source,
                     }
                 })?;
-            let name = package_name(name.as_deref(), &out)?;
-            for (file, text) in krate::files(&name, &label, &output) {
-                write(&out.join(file), &text)?;
+            progress(generated(&output));
+            let files = krate::files(&name, &label, &output);
+            progress(format_args!(
+                "writing {} files to {}",
+                files.len(),
+                out.display()
+            ));
+            let written = standalone::write_crate(&dir, &files)?;
+            for file in &written.removed {
+                progress(format_args!("removed stale {}", out.join(file).display()));
             }
             println!("wrote crate `{name}` to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { .. } => {
-            let files = expected_files(&root)?;
+            let files = expected_files(&root, &mut |step| progress(step))?;
             let stale = stale_files(&root, &files);
             for (path, text) in &files {
                 if stale.contains(path) {
@@ -83,7 +102,7 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => {
-            let files = expected_files(&root)?;
+            let files = expected_files(&root, &mut |_| {})?;
             let stale = stale_files(&root, &files);
             if stale.is_empty() {
                 println!("generated files are up to date");

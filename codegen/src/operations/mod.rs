@@ -29,6 +29,7 @@ use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::types::{TypeRef, TypeSpace};
 use openapiv3::{OpenAPI, Operation as OaOperation, PathItem, ReferenceOr, Schema};
+use std::collections::HashMap;
 
 /// Inherent methods of the runtime `Client` (private ones included: all inherent methods of
 /// a type share one namespace) and `builder` and `builder_for`, which the emitter adds, plus
@@ -152,12 +153,24 @@ pub fn collect(spec: &OpenAPI, space: &mut TypeSpace) -> Result<ClientIr, Error>
         methods.reserve(reserved);
     }
     let mut operations = Vec::new();
+    // Where each operationId is declared: a second declaration is an error.
+    let mut declared: HashMap<&str, Pointer> = HashMap::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = Pointer::root().push("paths").push(path.clone());
         let ReferenceOr::Item(item) = item else {
             return Err(Error::unsupported("$ref path item", &item_pointer));
         };
         for (method, operation) in item.iter() {
+            if let Some(id) = &operation.operation_id {
+                let at = item_pointer.push(method).push("operationId");
+                if let Some(first) = declared.get(id.as_str()) {
+                    return Err(Error::invalid(
+                        format!("duplicate operationId `{id}` (first declared at {first})"),
+                        &at,
+                    ));
+                }
+                declared.insert(id, at);
+            }
             let site = Site {
                 path,
                 method,
