@@ -1,6 +1,7 @@
 //! The `dynroute` command line: argument parsing, file reading and exit codes, over the
 //! libraries that do the work (`dynroute-validator` checks, renders and draws;
-//! `dynroute-engine` traces).
+//! `dynroute-engine` traces). `validate` lives in `validate` (flags, exit status), `walk`
+//! (which files) and `settings` (the settings file); `completions` and `man` in `manual`.
 //!
 //! Subcommands that need the network or a server belong behind cargo features that are on
 //! by default and off in the pre-commit hook's build (the root package), so validation
@@ -8,22 +9,26 @@
 
 #[cfg(feature = "deploy")]
 mod deploy;
+mod manual;
 #[cfg(feature = "serve")]
 mod serve;
+mod settings;
 mod test;
 mod trace;
+mod validate;
+mod walk;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use dynroute_validator::draw::GraphFormat;
 use dynroute_validator::output::{self, Format};
-use dynroute_validator::{Config, Drawing, Severity, registry};
+use dynroute_validator::{Drawing, registry};
 
 /// Exit status for a usage or I/O error.
-const USAGE_OR_IO: u8 = 2;
+pub(crate) const USAGE_OR_IO: u8 = 2;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,7 +50,11 @@ enum Command {
     /// routes' output edges.
     Test(test::TestArgs),
     /// Check route files: JSON syntax, JSON Schema, graph rules, suspicious values.
-    Validate(ValidateArgs),
+    #[command(
+        after_help = validate::EXAMPLES,
+        after_long_help = validate::long_help()
+    )]
+    Validate(validate::ValidateArgs),
     /// Serve a local, stateful Dynamic Routing API (and a route-aware inference endpoint)
     /// for tests and CI.
     #[cfg(feature = "serve")]
@@ -81,65 +90,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphKind::Mermaid)]
         format: GraphKind,
     },
-}
-
-#[derive(Debug, clap::Args)]
-struct ValidateArgs {
-    /// Route files: a route document, an array of elements, or a saved API response.
-    /// `-` or no file reads standard input.
-    files: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
-    /// Turn a rule off (repeatable).
-    #[arg(long, value_name = "RULE")]
-    allow: Vec<String>,
-    /// Report a rule as a warning (repeatable).
-    #[arg(long, value_name = "RULE")]
-    warn: Vec<String>,
-    /// Report a rule as an error (repeatable).
-    #[arg(long, value_name = "RULE")]
-    deny: Vec<String>,
-    /// Exit with status 1 when there are warnings.
-    #[arg(long)]
-    deny_warnings: bool,
-    /// Colour in the human format.
-    #[arg(long, value_enum, default_value_t = Colour::Auto)]
-    color: Colour,
-}
-
-/// Output formats of `validate` ([`Format`] as command-line values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    /// Source snippets with the span underlined.
-    Human,
-    /// `file:line:col: severity[rule]: message`, one per line.
-    Short,
-    /// `{"diagnostics": [...]}` for other tools.
-    Json,
-    /// SARIF 2.1.0 for GitHub code scanning.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
-}
-
-impl From<FormatArg> for Format {
-    fn from(arg: FormatArg) -> Self {
-        match arg {
-            FormatArg::Human => Format::Human,
-            FormatArg::Short => Format::Short,
-            FormatArg::Json => Format::Json,
-            FormatArg::Sarif => Format::Sarif,
-            FormatArg::Github => Format::Github,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Colour {
-    Auto,
-    Always,
-    Never,
+    /// Print a shell completion script.
+    Completions(manual::CompletionsArgs),
+    /// Print the manual page (or write every page into a folder).
+    Man(manual::ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,8 +104,11 @@ enum GraphKind {
 
 /// Runs the command line and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() { USAGE_OR_IO } else { 0 };
             let _ = e.print();
@@ -159,7 +116,10 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Validate(args) => validate(args),
+        Command::Validate(args) => match matches.subcommand_matches("validate") {
+            Some(validate_matches) => validate::run(args, validate_matches),
+            None => ExitCode::from(USAGE_OR_IO),
+        },
         Command::Trace(args) => trace::run(args),
         Command::Test(args) => test::run(args),
         #[cfg(feature = "serve")]
@@ -176,12 +136,14 @@ pub fn main() -> ExitCode {
         Command::History(args) => deploy::history_command(args),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format),
+        Command::Completions(args) => manual::completions(&args, Cli::command()),
+        Command::Man(args) => manual::man(&args, Cli::command()),
     }
 }
 
 /// Reads a file, or standard input for `-`; returns the name shown in diagnostics and the
-/// bytes.
-fn read(path: &str) -> Result<(String, Vec<u8>), String> {
+/// bytes, or a message that names the file and says why it cannot be read.
+pub(crate) fn read(path: &str) -> Result<(String, Vec<u8>), String> {
     if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -191,76 +153,6 @@ fn read(path: &str) -> Result<(String, Vec<u8>), String> {
     } else {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
         Ok((path.to_string(), bytes))
-    }
-}
-
-fn validate(args: ValidateArgs) -> ExitCode {
-    let mut config = Config::default();
-    let overrides = [
-        (&args.allow, None),
-        (&args.warn, Some(Severity::Warning)),
-        (&args.deny, Some(Severity::Error)),
-    ];
-    for (names, severity) in overrides {
-        for name in names {
-            if let Err(e) = config.set(name, severity) {
-                eprintln!("dynroute: {e}");
-                return ExitCode::from(USAGE_OR_IO);
-            }
-        }
-    }
-    let files = if args.files.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.files
-    };
-    let mut io_failed = false;
-    let mut reports = Vec::new();
-    for path in &files {
-        let (name, bytes) = match read(path) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("dynroute: {e}");
-                io_failed = true;
-                continue;
-            }
-        };
-        match dynroute_validator::check_bytes(&name, bytes, &config) {
-            Ok(report) => reports.push(report),
-            Err(e) => {
-                eprintln!("dynroute: {e}");
-                return ExitCode::from(USAGE_OR_IO);
-            }
-        }
-    }
-    let colour = match args.color {
-        Colour::Always => true,
-        Colour::Never => false,
-        Colour::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let format = Format::from(args.format);
-    if let Err(e) = output::render(format, &reports, colour) {
-        eprintln!("dynroute: cannot write output: {e}");
-        return ExitCode::from(USAGE_OR_IO);
-    }
-    let diagnostics = reports.iter().flat_map(|r| &r.diagnostics);
-    let errors = diagnostics
-        .clone()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diagnostics.count() - errors;
-    if format == Format::Human && errors + warnings > 0 {
-        eprintln!(
-            "dynroute: {errors} error(s), {warnings} warning(s) in {} file(s)",
-            reports.len()
-        );
-    }
-    if io_failed {
-        ExitCode::from(USAGE_OR_IO)
-    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
@@ -296,7 +188,7 @@ fn explain(rule: Option<&str>) -> ExitCode {
             None => {
                 eprintln!(
                     "dynroute: {}",
-                    dynroute_validator::UnknownRule(name.to_string())
+                    dynroute_validator::ConfigError::unknown(name)
                 );
                 return ExitCode::from(USAGE_OR_IO);
             }
@@ -338,7 +230,7 @@ fn graph(path: &str, kind: GraphKind) -> ExitCode {
     }
 }
 
-fn write_stdout(text: &str) -> ExitCode {
+pub(crate) fn write_stdout(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -350,5 +242,15 @@ fn write_stdout(text: &str) -> ExitCode {
             eprintln!("dynroute: cannot write output: {e}");
             ExitCode::from(USAGE_OR_IO)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -5,8 +5,7 @@
 use serde_json::{Map, Number, Value, json};
 
 /// The JSON Schema of route documents, for editors (`$schema` of pulled files).
-pub const SCHEMA_URL: &str =
-    "https://raw.githubusercontent.com/dynroute/dynroute/main/spec/route.schema.json";
+pub use dynroute_validator::schema::ROUTE_SCHEMA_URL as SCHEMA_URL;
 
 /// `value` with every whole number written as an integer, recursively.
 pub fn normalize(value: &Value) -> Value {

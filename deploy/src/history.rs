@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use dynroute_validator::text::safe;
+
 use dynroute_client::models::CreateDeploymentRequest;
 use dynroute_client::{Client, Error};
 
@@ -101,23 +103,25 @@ async fn deployments(client: &Client, target: &Target, id: &str) -> Result<Vec<D
 pub fn render(history: &History) -> String {
     let mut out = format!(
         "route {} ({}), deployed version {}\n\nversions, oldest first:\n",
-        history.route.name, history.route.id, history.route.version_id
+        safe(&history.route.name),
+        safe(&history.route.id),
+        safe(&history.route.version_id)
     );
     for (v, changes) in &history.versions {
         let _ = writeln!(
             out,
             "  {} {}{}",
-            v.created_at,
-            v.id,
+            safe(&v.created_at),
+            safe(&v.id),
             if v.active { "  (deployed)" } else { "" }
         );
         for c in changes {
-            let _ = writeln!(out, "      {c}");
+            let _ = writeln!(out, "      {}", safe(&c.to_string()));
         }
     }
     let _ = writeln!(out, "\ndeployments, oldest first:");
     for d in &history.deployments {
-        let _ = writeln!(out, "  {} {}", d.created_at, d.version_id);
+        let _ = writeln!(out, "  {} {}", safe(&d.created_at), safe(&d.version_id));
     }
     out
 }

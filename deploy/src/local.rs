@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use dynroute_validator::files::is_route_file_name;
 use dynroute_validator::{Config, Report, Severity, check_bytes};
 use serde_json::Value;
 
@@ -43,8 +44,9 @@ pub fn route_files(dir: &Path) -> Result<Vec<PathBuf>, LocalError> {
         .map_err(|e| LocalError::Io(dir.to_path_buf(), e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.ends_with(".json") && !name.ends_with(".test.json") && !name.starts_with('.')
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_route_file_name)
         })
         .collect();
     files.sort();

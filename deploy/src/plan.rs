@@ -8,6 +8,8 @@ use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use dynroute_validator::text::safe;
+
 use crate::canonical::same_graph;
 use crate::diff::{Difference, diff};
 use crate::local::LocalRoute;
@@ -189,18 +191,20 @@ fn summary(plan: &Plan) -> String {
     format!("{create} to create, {update} to update, {delete} to delete, {unchanged} unchanged")
 }
 
-/// The plan for people.
+/// The plan for people. Names, ids and values come from route files and the server: they
+/// are printed through [`safe`], so none of them can start a line of its own or reach the
+/// terminal as an escape sequence.
 pub fn human(plan: &Plan) -> String {
     let mut out = String::new();
     for c in &plan.changes {
-        let _ = write!(out, "{}: {}", c.name, verb(c.action));
+        let _ = write!(out, "{}: {}", safe(&c.name), verb(c.action));
         if let Some(v) = &c.version_id {
-            let _ = write!(out, " {v}");
+            let _ = write!(out, " {}", safe(v));
         }
         out.push('\n');
         if c.action != Action::Delete {
             for d in &c.differences {
-                let _ = writeln!(out, "    {d}");
+                let _ = writeln!(out, "    {}", safe(&d.to_string()));
             }
         }
     }
@@ -212,7 +216,7 @@ pub fn human(plan: &Plan) -> String {
 pub fn markdown(plan: &Plan) -> String {
     let mut out = format!(
         "### dynroute plan: gateway `{}`\n\n{}\n\n| route | action | changes |\n| --- | --- | --- |\n",
-        plan.gateway_id,
+        safe(&plan.gateway_id),
         summary(plan)
     );
     for c in &plan.changes {
@@ -221,17 +225,56 @@ pub fn markdown(plan: &Plan) -> String {
         } else {
             c.differences
                 .iter()
-                .map(|d| format!("`{}`", d.to_string().replace('`', "'").replace('|', "\\|")))
+                .map(|d| {
+                    format!(
+                        "`{}`",
+                        safe(&d.to_string()).replace('`', "'").replace('|', "\\|")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("<br>")
         };
         let _ = writeln!(
             out,
             "| `{}` | {} | {} |",
-            c.name.replace('|', "\\|"),
+            safe(&c.name).replace('|', "\\|"),
             verb(c.action),
             changes
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_values_from_files_cannot_forge_lines_or_colour_the_terminal() {
+        let plan = Plan {
+            format_version: FORMAT_VERSION,
+            account_id: "a".into(),
+            gateway_id: "g\u{1b}[2J".into(),
+            changes: vec![Change {
+                name: "r\nx: delete".into(),
+                action: Action::Update,
+                file: None,
+                route_id: None,
+                planned_against: None,
+                version_id: None,
+                elements: None,
+                differences: vec![Difference::Added {
+                    element: "m\u{202e}\u{1b}[31m".into(),
+                }],
+            }],
+        };
+        for text in [human(&plan), markdown(&plan)] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+                "{text:?}"
+            );
+            assert!(!text.lines().any(|l| l.starts_with("x: delete")), "{text}");
+            assert!(text.contains("r\\u{a}x: delete"), "{text}");
+        }
+    }
 }

@@ -272,7 +272,7 @@ fn kind(element: &Value, at: &str, by_id: &HashMap<&str, usize>) -> Result<Kind,
             let mut branches = Vec::with_capacity(outputs.len());
             for label in outputs.keys() {
                 let share = dynroute_validator::rules::percentage::parse_key(label)
-                    .ok_or_else(|| error(at, format!("`{label}` is not a percentage")))?;
+                    .map_err(|_| error(at, format!("`{label}` is not a percentage")))?;
                 branches.push(Branch {
                     out: out(label)?,
                     share,

@@ -69,7 +69,7 @@ impl Draw {
     /// decimal places, as percentage keys are read.
     pub fn parse(text: &str) -> Result<Draw, String> {
         let millionths = dynroute_validator::rules::percentage::parse_key(&format!("{text}%"))
-            .ok_or_else(|| {
+            .map_err(|_| {
                 format!(
                     "`{text}` is not a draw: write a number of percent from 0 to less than 100, \
                      with at most six decimal places (for example 37.5)"

@@ -93,29 +93,7 @@ pub fn describe(share: &Share) -> String {
     }
 }
 
-/// The text with control characters and bidirectional controls written as `\u{..}`.
+/// Text from a route, made safe to print (control and bidirectional characters escaped).
 pub fn safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_and_bidi_characters_are_escaped() {
-        assert_eq!(safe("a\nb"), "a\\u{a}b");
-        assert_eq!(safe("\u{1b}[31m"), "\\u{1b}[31m");
-        assert_eq!(safe("x\u{202e}y"), "x\\u{202e}y");
-        assert_eq!(safe("plain-id_1 é"), "plain-id_1 é");
-    }
+    dynroute_validator::text::safe(text).into_owned()
 }

@@ -251,21 +251,7 @@ pub fn github(run: &Run) -> String {
 }
 
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(c),
-            // Characters XML 1.0 cannot hold are written as \u{..}.
-            c if c.is_control() => out.extend(c.escape_unicode()),
-            c => out.push(c),
-        }
-    }
-    out
+    dynroute_validator::text::xml(text, false)
 }
 
 /// GitHub's escaping of a workflow command's data.

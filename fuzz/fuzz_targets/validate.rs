@@ -7,16 +7,25 @@ use dynroute_validator::{Config, check_bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(report) = check_bytes("fuzz.json", data.to_vec(), &Config::default()) else {
+    // With a small limit too, so the findings left out are counted and reported.
+    let mut limited = Config::default();
+    limited.limit(Some(3));
+    let (Ok(report), Ok(capped)) = (
+        check_bytes("fuzz.json", data.to_vec(), &Config::default()),
+        check_bytes("fuzz.json", data.to_vec(), &limited),
+    ) else {
         return;
     };
-    let reports = [report];
+    assert_eq!(report.counts(), capped.counts(), "the limit hides findings, not counts");
+    let reports = [report, capped];
     for format in [
         Format::Human,
         Format::Short,
         Format::Json,
         Format::Sarif,
         Format::Github,
+        Format::Junit,
+        Format::Gitlab,
     ] {
         let _ = render_string(format, &reports);
     }

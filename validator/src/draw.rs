@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::route::Route;
+use crate::text::unsafe_char;
 
 /// Output language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +127,9 @@ fn mermaid_escape(s: &str) -> String {
             '#' => out.push_str("#35;"),
             '|' => out.push_str("#124;"),
             '\n' | '\r' => out.push(' '),
+            // Escape sequences and bidirectional controls become entities: the drawing is
+            // printed to a terminal and pasted into documents.
+            c if unsafe_char(c) => out.push_str(&format!("#{};", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -139,8 +143,28 @@ fn dot_escape(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' | '\r' => out.push(' '),
+            c if unsafe_char(c) => {
+                for e in c.escape_unicode() {
+                    if e == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(e);
+                }
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_carry_no_terminal_controls() {
+        let text = "a\u{1b}[31m\u{202e}\"b\\";
+        assert_eq!(mermaid_escape(text), "a#27;[31m#8238;#quot;b\\");
+        assert_eq!(dot_escape(text), "a\\\\u{1b}[31m\\\\u{202e}\\\"b\\\\");
+    }
 }

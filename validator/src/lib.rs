@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod draw;
 pub mod fields;
+pub mod files;
 pub mod locate;
 pub mod output;
 pub mod parse;
@@ -32,6 +33,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod text;
 
 use std::collections::HashMap;
 
@@ -40,23 +42,60 @@ pub use registry::{RULES, Rule, Severity};
 
 use crate::registry::names;
 
-/// Per-rule severity overrides (`--allow`, `--warn`, `--deny`).
+/// What the pipeline reports: per-rule severity overrides (`--allow`, `--warn`, `--deny`) and
+/// the most findings kept per file.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     overrides: HashMap<&'static str, Option<Severity>>,
+    limit: Option<usize>,
 }
 
-/// A rule name that no rule has.
+/// A rule setting that cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown rule `{0}` (run `dynroute explain` for the list)")]
-pub struct UnknownRule(pub String);
+pub enum ConfigError {
+    /// A rule name that no rule has, with the closest name when one is close.
+    #[error("unknown rule `{name}`{}", suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default() + "; run `dynroute explain` for the list")]
+    UnknownRule {
+        /// The name given.
+        name: String,
+        /// The closest rule name, when one is close enough to be a typo.
+        suggestion: Option<&'static str>,
+    },
+    /// `invalid-json` and `schema` are always errors: a file that is not a route never passes.
+    #[error("rule `{0}` is always an error: a file that is not a route never passes")]
+    Fixed(&'static str),
+}
+
+impl ConfigError {
+    /// The error for a name that no rule has.
+    pub fn unknown(name: &str) -> Self {
+        ConfigError::UnknownRule {
+            name: name.to_string(),
+            suggestion: suggest::closest(name, RULES.iter().map(|r| r.name))
+                .and_then(|s| registry::rule(s).map(|r| r.name)),
+        }
+    }
+}
+
+/// The rules whose severity cannot change: what they report is not a route at all.
+pub const FIXED_RULES: [&str; 2] = [names::INVALID_JSON, names::SCHEMA];
 
 impl Config {
-    /// Sets a rule's severity; `None` turns the rule off.
-    pub fn set(&mut self, rule: &str, severity: Option<Severity>) -> Result<(), UnknownRule> {
-        let rule = registry::rule(rule).ok_or_else(|| UnknownRule(rule.to_string()))?;
+    /// Sets a rule's severity; `None` turns the rule off. A later setting of the same rule
+    /// replaces an earlier one. `invalid-json` and `schema` can only be set to error.
+    pub fn set(&mut self, rule: &str, severity: Option<Severity>) -> Result<(), ConfigError> {
+        let rule = registry::rule(rule).ok_or_else(|| ConfigError::unknown(rule))?;
+        if FIXED_RULES.contains(&rule.name) && severity != Some(Severity::Error) {
+            return Err(ConfigError::Fixed(rule.name));
+        }
         self.overrides.insert(rule.name, severity);
         Ok(())
+    }
+
+    /// Keeps at most `max` findings per file (errors first, then warnings, each in file
+    /// order); `None` keeps all. The [`Report`] counts what was left out.
+    pub fn limit(&mut self, max: Option<usize>) {
+        self.limit = max;
     }
 
     /// The effective severity of a rule, `None` when it is off.
@@ -77,6 +116,39 @@ pub struct Report {
     pub text: String,
     /// The findings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings left out by [`Config::limit`].
+    pub omitted: Counts,
+}
+
+/// Errors and warnings counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+}
+
+impl Counts {
+    /// Errors plus warnings.
+    pub fn total(self) -> usize {
+        self.errors + self.warnings
+    }
+}
+
+impl Report {
+    /// Every finding of the file, those left out by the limit included.
+    pub fn counts(&self) -> Counts {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Counts {
+            errors: errors + self.omitted.errors,
+            warnings: self.diagnostics.len() - errors + self.omitted.warnings,
+        }
+    }
 }
 
 /// Checks a file's bytes. Bytes that are not UTF-8 give one `invalid-json` finding at the
@@ -86,10 +158,10 @@ pub fn check_bytes(
     bytes: Vec<u8>,
     config: &Config,
 ) -> Result<Report, schema::SchemaError> {
-    let (text, diagnostics) = match String::from_utf8(bytes) {
+    let (text, (diagnostics, omitted)) = match String::from_utf8(bytes) {
         Ok(text) => {
-            let diagnostics = check_source(file, &text, config)?;
-            (text, diagnostics)
+            let found = check_text(file, &text, config)?;
+            (text, found)
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -102,24 +174,35 @@ pub fn check_bytes(
                 "the file is not valid UTF-8",
                 "JSON text must be UTF-8: re-save the file with UTF-8 encoding",
             );
-            let diagnostics = to_diagnostics(file, &text, vec![finding], &[(at, at)], config);
-            (text, diagnostics)
+            let found = to_diagnostics(file, &text, vec![finding], &[(at, at)], config);
+            (text, found)
         }
     };
     Ok(Report {
         file: file.to_string(),
         text,
         diagnostics,
+        omitted,
     })
 }
 
 /// Checks one file's text. `file` is only copied into the diagnostics. Fails only when the
 /// embedded schema is unusable, which is a build defect, not a property of the input.
+/// Findings beyond [`Config::limit`] are left out; [`check_bytes`] counts them.
 pub fn check_source(
     file: &str,
     text: &str,
     config: &Config,
 ) -> Result<Vec<Diagnostic>, schema::SchemaError> {
+    check_text(file, text, config).map(|(diagnostics, _)| diagnostics)
+}
+
+/// The findings of one text, and how many the limit left out.
+fn check_text(
+    file: &str,
+    text: &str,
+    config: &Config,
+) -> Result<(Vec<Diagnostic>, Counts), schema::SchemaError> {
     let schema = schema::embedded()?;
     let parsed = match parse::parse(text) {
         Ok(p) => p,
@@ -215,24 +298,45 @@ pub fn draw_bytes(
     Ok(Drawing::Undrawable(report))
 }
 
+/// Positions the findings that are on (with their configured severity), keeping at most
+/// the configured number: errors first, then warnings, each in file order. Returns them
+/// sorted by position, and the counts of those left out.
 fn to_diagnostics(
     file: &str,
     text: &str,
     findings: Vec<Finding>,
     ranges: &[(usize, usize)],
     config: &Config,
-) -> Vec<Diagnostic> {
-    let index = source::LineIndex::new(text);
-    let offsets: Vec<usize> = ranges.iter().flat_map(|&(s, e)| [s, e]).collect();
-    let positions = index.positions(text, &offsets);
-    let mut out: Vec<Diagnostic> = findings
+) -> (Vec<Diagnostic>, Counts) {
+    let mut on: Vec<(Severity, usize, Finding)> = findings
         .into_iter()
         .enumerate()
-        .filter_map(|(i, f)| {
-            let severity = config.severity(f.rule)?;
-            let start = positions[2 * i];
-            let end = positions[2 * i + 1];
-            Some(Diagnostic {
+        .filter_map(|(i, f)| Some((config.severity(f.rule)?, i, f)))
+        .collect();
+    let mut omitted = Counts::default();
+    if let Some(max) = config.limit
+        && on.len() > max
+    {
+        on.sort_by_key(|&(severity, i, _)| (severity, ranges[i].0));
+        for (severity, _, _) in on.drain(max..) {
+            match severity {
+                Severity::Error => omitted.errors += 1,
+                Severity::Warning => omitted.warnings += 1,
+            }
+        }
+    }
+    let index = source::LineIndex::new(text);
+    let offsets: Vec<usize> = on
+        .iter()
+        .flat_map(|&(_, i, _)| [ranges[i].0, ranges[i].1])
+        .collect();
+    let positions = index.positions(text, &offsets);
+    let mut out: Vec<Diagnostic> = on
+        .into_iter()
+        .zip(positions.chunks_exact(2))
+        .map(|((severity, _, f), at)| {
+            let (start, end) = (at[0], at[1]);
+            Diagnostic {
                 file: file.to_string(),
                 rule: f.rule,
                 severity,
@@ -243,13 +347,13 @@ fn to_diagnostics(
                 column: start.column,
                 end: (end.offset > start.offset).then_some(end),
                 offset: start.offset,
-            })
+            }
         })
         .collect();
     out.sort_by(|a, b| {
         (a.line, a.column, a.rule, &a.message).cmp(&(b.line, b.column, b.rule, &b.message))
     });
-    out
+    (out, omitted)
 }
 
 #[cfg(test)]

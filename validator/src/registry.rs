@@ -120,6 +120,16 @@ macro_rules! declare_rules {
                     Fix: rename one of the elements and update the outputs that should point at \
                     it.",
             }
+            EMPTY_ID = "empty-id" {
+                default: Error,
+                check: graph::empty_id,
+                summary: "element ids are not empty",
+                explanation: "The API's schema only says `id` is a string, so `\"id\": \"\"` \
+                    passes it; an empty id is a placeholder left in, and an output that names it \
+                    (`\"elementId\": \"\"`) looks like a reference still to be filled in. \
+                    (Assumed: Cloudflare does not document whether the API accepts it.)\n\n\
+                    Fix: give the element a name that says what it does.",
+            }
             DANGLING_REFERENCE = "dangling-reference" {
                 default: Error,
                 check: graph::dangling_reference,
@@ -161,6 +171,16 @@ macro_rules! declare_rules {
                     `\"33.5%\"` are accepted with up to 6 decimal places and summed exactly, \
                     without floating-point rounding.\n\n\
                     Fix: adjust the keys so they total 100%.",
+            }
+            ZERO_PERCENT = "zero-percent" {
+                default: Warning,
+                check: percentage::zero_percent,
+                summary: "a percentage output of 0% never runs",
+                explanation: "An output keyed `\"0%\"` (or `\"0.0%\"`) receives no traffic: the \
+                    branch behind it never runs. It is usually a split being turned off by \
+                    hand, which leaves a live-looking branch in the route.\n\n\
+                    Fix: remove the output (and the elements only it leads to), or give it a \
+                    share.",
             }
             DEAD_END = "dead-end" {
                 default: Error,

@@ -39,7 +39,8 @@ impl Element<'_> {
     /// A short name for messages: the id, or the position when there is none.
     pub fn name(&self, index: usize) -> String {
         match self.id {
-            Some(id) => format!("`{id}`"),
+            Some(id) if !id.is_empty() => format!("`{id}`"),
+            Some(_) => format!("element {index} (empty id)"),
             None => format!("element {index}"),
         }
     }

@@ -4,10 +4,15 @@
 //! The element union is a `oneOf` over six element schemas. Validating it as a whole gives
 //! one "is not valid under any of the schemas" error at the element, which says nothing
 //! useful. So the union is taken apart: the document is validated with the union replaced by
-//! `{"type": "object"}`, and each element is validated against the branch its discriminator
-//! (`type`) selects. Branches are found generically: from the OpenAPI-style
-//! `discriminator.mapping` when present, otherwise from each branch's one-value `enum` or
-//! `const` on the discriminator property.
+//! `true`, and each element is validated against the branch its discriminator (`type`)
+//! selects. Branches are found generically: from the OpenAPI-style `discriminator.mapping`
+//! when present, otherwise from each branch's one-value `enum` or `const` on the
+//! discriminator property.
+//!
+//! Two validators are compiled, whatever the number of branches: the document, and one
+//! element schema that dispatches on the discriminator (`allOf` of `if {type: tag} then
+//! branch`), so the shared `$defs` are compiled and checked against the meta-schema twice,
+//! not once per branch.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -22,6 +27,10 @@ use crate::registry::names;
 
 /// The embedded schema text.
 pub const ROUTE_SCHEMA: &str = include_str!("../../spec/route.schema.json");
+
+/// Where the route schema is published, for editors (`"$schema"`) and for help text.
+pub const ROUTE_SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/dynroute/dynroute/main/spec/route.schema.json";
 
 /// The schema could not be used. Maps to exit status 2: a tool failure, not a finding.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -48,12 +57,14 @@ pub struct Branch {
     pub tag: String,
     /// Name of the branch's schema (`ModelElement`), for help texts.
     pub name: String,
-    validator: Validator,
 }
 
 /// The compiled route schema.
 pub struct RouteSchema {
     document: Validator,
+    /// Every branch, selected by the discriminator: an element with a known tag gets the
+    /// errors of its branch only.
+    element: Validator,
     /// The discriminator property (`type`).
     pub discriminator: String,
     /// Branches by tag, in schema order.
@@ -142,6 +153,7 @@ impl RouteSchema {
 
         let defs = root.get("$defs").cloned().unwrap_or_else(|| json!({}));
         let mut branches = Vec::new();
+        let mut dispatch = Vec::new();
         let mut element_fields = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let reference = member.get("$ref").and_then(Value::as_str);
@@ -166,14 +178,13 @@ impl RouteSchema {
             let name = reference
                 .and_then(|r| r.rsplit('/').next())
                 .map_or_else(|| tag.clone(), str::to_string);
-            let mut standalone = body.clone();
-            if let Some(obj) = standalone.as_object_mut() {
-                obj.insert("$defs".to_string(), defs.clone());
-                if let Some(s) = root.get("$schema") {
-                    obj.insert("$schema".to_string(), s.clone());
-                }
-            }
-            let validator = build(&standalone, &format!("{union_ptr}/oneOf/{i}"))?;
+            dispatch.push(json!({
+                "if": {
+                    "required": [discriminator],
+                    "properties": {discriminator.as_str(): {"const": tag}},
+                },
+                "then": body,
+            }));
             let sub = |field: &str| body.get("properties").and_then(|p| p.get(field));
             element_fields.push(ElementFields {
                 tag: tag.clone(),
@@ -186,12 +197,13 @@ impl RouteSchema {
                     })
                     .map(keys),
             });
-            branches.push(Branch {
-                tag,
-                name,
-                validator,
-            });
+            branches.push(Branch { tag, name });
         }
+        let mut element_schema = json!({"$defs": defs, "allOf": dispatch});
+        if let Some(s) = root.get("$schema") {
+            element_schema["$schema"] = s.clone();
+        }
+        let element = build(&element_schema, &format!("{union_ptr}/oneOf"))?;
 
         // The document schema with the union replaced by `true`: each element, object or
         // not, is checked once, against its branch, by `check_elements`.
@@ -202,6 +214,7 @@ impl RouteSchema {
         let document = build(&document_schema, "")?;
         Ok(RouteSchema {
             document,
+            element,
             discriminator,
             branches,
             fields: KnownFields {
@@ -243,7 +256,7 @@ impl RouteSchema {
                 out.push(unknown_tag(&self.discriminator, tag, &pointer, &tags));
                 continue;
             };
-            for error in branch.validator.iter_errors(element) {
+            for error in self.element.iter_errors(element) {
                 out.push(finding(&error, &pointer, Some(branch)));
             }
         }
@@ -290,10 +303,14 @@ fn finding(error: &ValidationError<'_>, base: &str, branch: Option<&Branch>) -> 
     };
     let help = match branch {
         Some(b) => format!(
-            "a `{}` element must match #/$defs/{} in spec/route.schema.json",
+            "a `{}` element must match #/$defs/{} of the route schema ({ROUTE_SCHEMA_URL}; \
+             `dynroute explain schema`)",
             b.tag, b.name
         ),
-        None => "the route document must match spec/route.schema.json".to_string(),
+        None => format!(
+            "the route document must match the route schema ({ROUTE_SCHEMA_URL}; \
+             `dynroute explain schema`)"
+        ),
     };
     Finding::new(names::SCHEMA, pointer, message, help)
 }

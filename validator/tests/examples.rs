@@ -131,6 +131,7 @@ fn output_formats_match_snapshots() {
         file: name.to_string(),
         text,
         diagnostics,
+        omitted: Default::default(),
     }];
     for (format, ext) in [
         (Format::Human, "human.txt"),
@@ -142,4 +143,37 @@ fn output_formats_match_snapshots() {
         let rendered = render_string(format, &reports).expect("renders");
         expectorate::assert_contents(format!("tests/snapshots/format.{ext}"), &rendered);
     }
+}
+
+/// Every `$schema` of an example (route or test file) names a file that exists, relative to
+/// the example, so editors complete the showcase files.
+#[test]
+fn example_schema_references_resolve() {
+    let mut checked = 0;
+    let mut dirs = vec![examples_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("examples dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(serde_json::Value::Object(doc)) = serde_json::from_str(&text) else {
+                continue;
+            };
+            if let Some(schema) = doc.get("$schema").and_then(|s| s.as_str()) {
+                let target = path.parent().expect("parent").join(schema);
+                assert!(
+                    target.is_file(),
+                    "{}: $schema {schema} does not exist",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "the showcase files name their schema");
 }

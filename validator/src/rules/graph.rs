@@ -12,7 +12,7 @@ use crate::suggest;
 
 /// Character comparisons that "did you mean" suggestions for dangling references may cost
 /// on one route (a fraction of a second).
-const SUGGESTION_BUDGET: usize = 50_000_000;
+const SUGGESTION_BUDGET: usize = 5_000_000;
 
 /// How many elements a cycle message lists before eliding the middle.
 const CYCLE_PATH_LIMIT: usize = 12;
@@ -62,6 +62,22 @@ pub fn duplicate_id(cx: &Context<'_>, out: &mut Vec<Finding>) {
                      ({}): rename this one",
                     route.pointer(first)
                 ),
+            ));
+        }
+    }
+}
+
+/// `empty-id`: element ids are not empty.
+pub fn empty_id(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(route) = &cx.graph else { return };
+    for (i, element) in route.elements.iter().enumerate() {
+        if element.id == Some("") {
+            out.push(Finding::new(
+                names::EMPTY_ID,
+                route.field(i, "id"),
+                format!("element {i} has an empty id"),
+                "give the element a name that says what it does, and point outputs at it by \
+                 that name",
             ));
         }
     }
@@ -154,7 +170,8 @@ pub fn unreachable(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// `cycle`: the graph has no loop. Iterative three-colour DFS from each element in document
-/// order; each back edge is one loop. Roots and outputs are taken in document order, so the
+/// order, over outputs; each output that leads back into the current path (a back edge) is
+/// one loop, reported at that output. Roots and outputs are taken in document order, so the
 /// loops found, and the messages, do not depend on anything but the document.
 pub fn cycle(cx: &Context<'_>, out: &mut Vec<Finding>) {
     const WHITE: u8 = 0;
@@ -163,9 +180,18 @@ pub fn cycle(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(route) = &cx.graph else { return };
     let n = route.elements.len();
     let mut colour = vec![WHITE; n];
-    // (element, index of the next successor to visit)
+    // (element, index of the next output to follow)
     let mut stack: Vec<(usize, usize)> = Vec::new();
     let mut stack_pos = vec![usize::MAX; n];
+    // Outputs of end elements are not followed: the gateway stops there.
+    let outputs = |i: usize| {
+        let element = &route.elements[i];
+        if element.is_end() {
+            &[][..]
+        } else {
+            element.edges.as_slice()
+        }
+    };
     for root in 0..n {
         if colour[root] != WHITE {
             continue;
@@ -175,13 +201,16 @@ pub fn cycle(cx: &Context<'_>, out: &mut Vec<Finding>) {
         stack.push((root, 0));
         while let Some(top) = stack.last_mut() {
             let (node, next) = *top;
-            let Some(&succ) = route.successors[node].get(next) else {
+            let Some(edge) = outputs(node).get(next) else {
                 colour[node] = BLACK;
                 stack_pos[node] = usize::MAX;
                 stack.pop();
                 continue;
             };
             top.1 += 1;
+            let Some(&succ) = route.by_id.get(edge.target) else {
+                continue;
+            };
             match colour[succ] {
                 WHITE => {
                     colour[succ] = GREY;
@@ -191,7 +220,7 @@ pub fn cycle(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 GREY => {
                     let path: Vec<usize> =
                         stack[stack_pos[succ]..].iter().map(|&(e, _)| e).collect();
-                    out.extend(cycle_finding(route, &path));
+                    out.extend(cycle_finding(route, &path, edge.label));
                 }
                 _ => {}
             }
@@ -200,17 +229,19 @@ pub fn cycle(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The finding for one loop. `path` lists its elements in traversal order, each with an
-/// output to the next and the last one back to the first. The message starts the loop at
-/// its element that comes first in the file, whichever element the traversal entered it
-/// by, and the pointer is the output that closes the loop as shown.
-fn cycle_finding(route: &Route<'_>, path: &[usize]) -> Option<Finding> {
+/// output to the next, and the last one's output `closing` back to the first. The message
+/// starts the loop at its element that comes first in the file, whichever element the
+/// traversal entered it by; the pointer is the closing output (one of the loop's outputs),
+/// which the message names when another output of the same element leads to the same place.
+fn cycle_finding(route: &Route<'_>, path: &[usize], closing: &str) -> Option<Finding> {
+    let (&entry, &last) = (path.first()?, path.last()?);
     let start = (0..path.len()).min_by_key(|&k| path[k])?;
     let ring: Vec<usize> = path[start..]
         .iter()
         .chain(&path[..start])
         .copied()
         .collect();
-    let (&first, &last) = (ring.first()?, ring.last()?);
+    let first = *ring.first()?;
     let elements: Vec<String> = ring.iter().map(|&i| route.elements[i].name(i)).collect();
     let shown = if elements.len() > CYCLE_PATH_LIMIT {
         let head = &elements[..CYCLE_PATH_LIMIT / 2];
@@ -224,14 +255,23 @@ fn cycle_finding(route: &Route<'_>, path: &[usize]) -> Option<Finding> {
     } else {
         elements.join(" -> ")
     };
-    let closing = route.elements[last]
+    let parallel = route.elements[last]
         .edges
         .iter()
-        .find(|e| route.by_id.get(e.target) == Some(&first))?;
+        .filter(|e| route.by_id.get(e.target) == Some(&entry))
+        .count();
+    let through = if parallel > 1 {
+        format!(" (through output `{closing}`)")
+    } else {
+        String::new()
+    };
     Some(Finding::new(
         names::CYCLE,
-        route.edge_pointer(last, closing.label),
-        format!("loop: {shown} -> {}", route.elements[first].name(first)),
+        route.edge_pointer(last, closing),
+        format!(
+            "loop: {shown} -> {}{through}",
+            route.elements[first].name(first)
+        ),
         "a request following these outputs would never leave the loop: point one of them \
          at an element outside it (e.g. an end element)",
     ))
@@ -315,7 +355,8 @@ mod tests {
 
     #[test]
     fn a_loop_is_shown_from_its_first_element_in_the_file() {
-        // The traversal enters the loop at `b` (element 2), but `a` (element 1) comes first.
+        // The traversal enters the loop at `b` (element 2), but `a` (element 1) comes first;
+        // the output that leads back to `b` closes it.
         let elements = json!([
             {"id": "s", "type": "start", "outputs": {"next": {"elementId": "b"}}},
             model("a", "b", "end"),
@@ -326,8 +367,29 @@ mod tests {
             cycles(&elements),
             [(
                 "loop: `a` -> `b` -> `a`".to_string(),
-                "/elements/2/outputs/fallback/elementId".to_string()
+                "/elements/1/outputs/success/elementId".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn each_output_that_closes_a_loop_is_reported_at_its_own_pointer() {
+        let elements = json!([
+            {"id": "s", "type": "start", "outputs": {"next": {"elementId": "m"}}},
+            model("m", "m", "m"),
+        ]);
+        assert_eq!(
+            cycles(&elements),
+            [
+                (
+                    "loop: `m` -> `m` (through output `success`)".to_string(),
+                    "/elements/1/outputs/success/elementId".to_string()
+                ),
+                (
+                    "loop: `m` -> `m` (through output `fallback`)".to_string(),
+                    "/elements/1/outputs/fallback/elementId".to_string()
+                )
+            ]
         );
     }
 

@@ -1,0 +1,280 @@
+//! Which inputs `dynroute validate` checks: folders walked for route files (sorted, each file
+//! once, .gitignore, hidden files and excludes respected), files named explicitly always
+//! checked unless `--force-exclude`, and standard input only when data comes in.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `dynroute` in `dir`; standard input is `/dev/null` unless `stdin` is given (then a
+/// pipe that brings it).
+fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dynroute"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    let mut child = command.spawn().expect("dynroute runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(input)
+            .expect("stdin accepts input");
+    }
+    child.wait_with_output().expect("dynroute finishes")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The files named in short-format output, in order, each once.
+fn files(out: &Output) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in stdout(out).lines() {
+        let name = line.split(':').next().unwrap_or_default().to_string();
+        if names.last() != Some(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// Writes `text` to `dir`/`path`, creating folders.
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder created");
+    std::fs::write(path, text).expect("file written");
+}
+
+/// Not JSON: one `invalid-json` error, so every file checked shows up in the output.
+const BROKEN: &str = "{";
+
+/// A tree where every route file is broken, next to files walking must pass over.
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = dir.path();
+    for path in [
+        "b.json",
+        "a.json",
+        "sub/c.json",
+        "sub/deeper/d.json",
+        "a/e.json",
+    ] {
+        write(root, path, BROKEN);
+    }
+    for path in [
+        "a.test.json",
+        ".hidden.json",
+        ".hidden/f.json",
+        "notes.yaml",
+        "route.json.bak",
+        "ignored/g.json",
+        "sub/ignored-too.json",
+    ] {
+        write(root, path, BROKEN);
+    }
+    write(root, ".gitignore", "ignored/\n");
+    write(root, "sub/.gitignore", "ignored-too.json\n");
+    dir
+}
+
+#[test]
+fn no_path_walks_the_current_folder_when_standard_input_brings_nothing() {
+    let dir = tree();
+    let out = run(dir.path(), &["validate", "--format", "short"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        files(&out),
+        [
+            "a/e.json",
+            "a.json",
+            "b.json",
+            "sub/c.json",
+            "sub/deeper/d.json"
+        ]
+    );
+}
+
+#[test]
+fn a_folder_is_walked_in_sorted_order_and_names_keep_the_path_given() {
+    let dir = tree();
+    let out = run(
+        dir.path(),
+        &["validate", "--format", "short", "sub", "./a"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        files(&out),
+        ["sub/c.json", "sub/deeper/d.json", "./a/e.json"]
+    );
+}
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = tree();
+    let out = run(
+        dir.path(),
+        &[
+            "validate",
+            "--format",
+            "short",
+            "sub/c.json",
+            "sub",
+            "./sub/c.json",
+        ],
+        None,
+    );
+    assert_eq!(files(&out), ["sub/c.json", "sub/deeper/d.json"]);
+}
+
+#[test]
+fn piped_data_is_read_without_a_path() {
+    let dir = tree();
+    let valid = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples/valid/support-route.json"),
+    )
+    .expect("example");
+    // The folder is full of broken files; the piped route is what gets checked.
+    let out = run(dir.path(), &["validate", "--format", "short"], Some(&valid));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = run(dir.path(), &["validate", "--format", "short"], Some(b"{"));
+    assert_eq!(files(&out), ["<stdin>"]);
+}
+
+#[test]
+fn files_named_explicitly_are_checked_whatever_their_name_or_the_ignores() {
+    let dir = tree();
+    let out = run(
+        dir.path(),
+        &[
+            "validate",
+            "--format",
+            "short",
+            "a.test.json",
+            "ignored/g.json",
+            ".hidden.json",
+        ],
+        None,
+    );
+    assert_eq!(
+        files(&out),
+        ["a.test.json", "ignored/g.json", ".hidden.json"]
+    );
+}
+
+#[test]
+fn excludes_pass_over_walked_files_and_explicit_files_only_when_forced() {
+    let dir = tree();
+    let exclude = ["--exclude", "sub/deeper/", "--exclude", "b.json"];
+    let walked = run(
+        dir.path(),
+        &[&["validate", "--format", "short"][..], &exclude].concat(),
+        None,
+    );
+    assert_eq!(files(&walked), ["a/e.json", "a.json", "sub/c.json"]);
+
+    let explicit = [
+        &["validate", "--format", "short"][..],
+        &exclude,
+        &["b.json", "sub/deeper/d.json"],
+    ]
+    .concat();
+    assert_eq!(
+        files(&run(dir.path(), &explicit, None)),
+        ["b.json", "sub/deeper/d.json"]
+    );
+    let forced = [&explicit[..], &["--force-exclude"]].concat();
+    let out = run(dir.path(), &forced, None);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+
+    // A folder named explicitly is walked; its excluded contents are passed over.
+    let out = run(
+        dir.path(),
+        &[
+            "validate",
+            "--format",
+            "short",
+            "--exclude",
+            "d.json",
+            "sub",
+        ],
+        None,
+    );
+    assert_eq!(files(&out), ["sub/c.json"]);
+}
+
+#[test]
+fn a_bad_exclude_pattern_is_a_usage_error() {
+    let dir = tree();
+    let out = run(dir.path(), &["validate", "--exclude", "a/[b"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--exclude: bad pattern"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_folder_without_route_files_is_a_warning_unless_quiet() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write(dir.path(), "empty/notes.txt", "");
+    let out = run(dir.path(), &["validate", "empty"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "dynroute: warning: no route files in empty\n");
+    let out = run(dir.path(), &["validate", "-q", "empty"], None);
+    assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
+}
+
+#[test]
+fn the_output_file_is_not_checked_when_walking() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let valid =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples/valid/support-route.json");
+    std::fs::copy(valid, dir.path().join("route.json")).expect("copied");
+    for _ in 0..2 {
+        let out = run(
+            dir.path(),
+            &["validate", "--format", "json", "-o", "report.json"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("report.json")).expect("report written"),
+    )
+    .expect("json");
+    assert_eq!(report["summary"]["files"], 1, "{report}");
+}
+
+#[test]
+fn a_missing_path_is_an_input_error_naming_it_and_the_rest_is_checked() {
+    let dir = tree();
+    let out = run(
+        dir.path(),
+        &["validate", "--format", "short", "missing", "b.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read missing: "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(files(&out), ["b.json"]);
+}
