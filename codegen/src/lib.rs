@@ -1,20 +1,24 @@
-//! OpenAPI 3.0 description -> Rust source code.
+//! OpenAPI 3.0 description (JSON or YAML) -> Rust source code.
 //!
 //! The pipeline, one module per step, data flowing one way:
-//! [`parse`] (text -> `openapiv3::OpenAPI`) -> [`types`] (the type space: every schema
-//! named once, deduplicated, `allOf` merged, unions classified, cycles found; split into
-//! `convert`, `merge`, `unions`, `dedup` and `graph`) and [`operations`] (the operation IR:
-//! `params`, `body`, `responses`, `pagination`) -> [`emit_models`] / [`emit_client`]
+//! [`parse`] (JSON or YAML text -> `openapiv3::OpenAPI`, YAML read by [`yaml`]) -> [`types`]
+//! (the type space: every schema named once, deduplicated, `allOf` merged, unions
+//! classified, cycles found; split into `convert`, `merge`, `unions`, `dedup` and `graph`)
+//! and [`operations`] (the operation IR: `params`, `body`, `responses`, `pagination`) ->
+//! [`emit_models`] / [`emit_client`]
 //! (tokens: made only there and in the helpers they call, [`doc`] and [`json_number`]) ->
 //! [`render`] (`syn::File` -> prettyplease -> text with an `@generated` header).
 //!
 //! Shared by the steps: [`resolve`] is the one `$ref` resolver (into
 //! `#/components/{schemas,parameters,requestBodies,responses}`); [`names`] is the only
 //! place identifiers and type names are made; [`error`] and [`pointer`](mod@pointer) make
-//! every error name its place in the spec. [`route_schema`] exports one component and what it
-//! references as a JSON Schema document; [`envelope`] reads the error envelope a
-//! description declares; [`krate`] wraps the output in a standalone crate and tells its files
-//! from others by their header. [`doc`] makes descriptions safe as doc comments and
+//! every error name its place in the spec, [`yaml`] finding its line and column when one is
+//! reported. The steps record each construct the generator does not support and go on, so
+//! one run finds them all; [`skip`] decides what a partial generation leaves out for them.
+//! [`route_schema`] exports one component and what it references as a JSON Schema
+//! document; [`envelope`] reads the error envelope a description declares; [`krate`] wraps
+//! the output in a standalone crate and tells its files from others by their header.
+//! [`doc`] makes descriptions safe as doc comments and
 //! [`json_number`] writes whole `f64`s as JSON integers.
 //!
 //! Nothing here names a particular API: which component is a "route document" is a
@@ -34,10 +38,13 @@ pub mod pointer;
 pub mod render;
 pub mod resolve;
 pub mod route_schema;
+pub mod skip;
 pub mod types;
+pub mod yaml;
 
-pub use error::Error;
+pub use error::{Construct, Error, Position};
 pub use pointer::Pointer;
+pub use skip::Skipped;
 pub use types::{TypeId, TypeRef, TypeSpace};
 
 use std::collections::BTreeMap;
@@ -53,6 +60,10 @@ pub struct Settings {
     pub document_component: Option<String>,
     /// `$id` of the exported JSON Schema.
     pub document_id: String,
+    /// Generate what can be generated and leave out each operation and type that needs an
+    /// unsupported construct (listed in [`Output::skipped`]), instead of failing with
+    /// [`Error::Unsupported`].
+    pub skip_unsupported: bool,
 }
 
 impl Settings {
@@ -62,6 +73,7 @@ impl Settings {
             spec_path: spec_path.into(),
             document_component: None,
             document_id: "route.schema.json".to_string(),
+            skip_unsupported: false,
         }
     }
 }
@@ -77,22 +89,49 @@ pub struct Output {
     pub types: usize,
     /// How many operations the client has.
     pub operations: usize,
+    /// What [`Settings::skip_unsupported`] left out, sorted by pointer (empty otherwise).
+    pub skipped: Vec<Skipped>,
 }
 
-/// Generates every output file from the text of an OpenAPI 3.0 description.
+/// Generates every output file from the text of an OpenAPI 3.0 description, JSON or YAML.
+///
+/// Every unsupported construct is found in one run: without
+/// [`Settings::skip_unsupported`] they are one [`Error::Unsupported`] that lists them all
+/// (sorted by pointer); with it, the operations and types that need them are left out and
+/// listed in [`Output::skipped`]. Errors and skipped items carry the line and column of
+/// their pointers.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
-    let spec_text = parse::without_bom(spec_text);
-    let spec = parse::parse(spec_text)?;
+    let text = parse::without_bom(spec_text);
+    let mut output = build(text, settings).map_err(|error| error.located(text))?;
+    let mut slots: Vec<_> = output
+        .skipped
+        .iter_mut()
+        .flat_map(Skipped::constructs_mut)
+        .collect();
+    error::fill(text, &mut slots);
+    Ok(output)
+}
+
+/// [`generate`] on text without a byte order mark, positions not looked up.
+fn build(text: &str, settings: &Settings) -> Result<Output, Error> {
+    let parse::Parsed { spec, value: raw } = parse::read(text)?;
     let mut space = TypeSpace::new(&spec)?;
 
     // Operations add the schemas of their parameters, bodies and responses to the type
     // space, so it is finalized (unused types dropped) only after them.
-    let client = operations::collect(&spec, &mut space)?;
+    let mut client = operations::collect(&spec, &mut space)?;
 
     space.finalize()?;
+    let mut unsupported = space.unsupported();
+    unsupported.extend(client.refused.iter().flat_map(|r| r.constructs.clone()));
+    if !unsupported.is_empty() && !settings.skip_unsupported {
+        return Err(Error::unsupported_all(unsupported));
+    }
+    let skipped = skip::leave_out(&mut client, &space);
     let mut output = Output {
         types: space.types().count(),
         operations: client.operations.len(),
+        skipped,
         ..Output::default()
     };
     output.src.insert(
@@ -113,11 +152,6 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
 
     // The JSON Schema export works on the raw JSON, so that keywords `openapiv3` does
     // not model survive unchanged.
-    let raw: serde_json::Value = serde_json::from_str(spec_text).map_err(|e| Error::Parse {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
     let document = settings
         .document_component
         .clone()

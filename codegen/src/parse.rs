@@ -1,10 +1,19 @@
-//! Spec text -> `openapiv3::OpenAPI`, with the version checked first so that a
-//! 2.0 or 3.1 document gets a clear error instead of a confusing shape error.
+//! Spec text -> `openapiv3::OpenAPI`, through the JSON value it denotes, with the version
+//! checked first so that a 2.0 or 3.1 document gets a clear error instead of a confusing
+//! shape error.
+//!
+//! A description is JSON when its first character (after a byte order mark and white
+//! space) is `{`, else YAML (read by [`crate::yaml`]): the text decides, not the file name,
+//! so [`crate::generate`] takes text alone and a description is read the same under any
+//! name. Flow-style YAML that starts with `{` is therefore read as JSON.
 //!
 //! A key given twice in one object is an error (at the second key's line:column): a plain
 //! JSON parse keeps the last value and hides the mistake, and openapiv3 panics on some of
 //! those documents (a schema with a repeated key fails as a schema, then parses as one from
 //! the deduplicated value).
+//!
+//! The document is then read from the value, with the JSON pointer of what does not fit the
+//! OpenAPI model ([`Error::Shape`]); [`Error::located`] adds its line and column.
 
 use crate::error::Error;
 use crate::pointer::Pointer;
@@ -12,14 +21,44 @@ use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Vis
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Parses JSON into an OpenAPI 3.0.x document. A leading byte order mark is ignored (see
-/// [`without_bom`]); YAML is refused with a message that says so.
+/// A description read: the document and the JSON value it was read from (for the exports
+/// that work on the raw JSON, so that keywords `openapiv3` does not model survive).
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The document.
+    pub spec: openapiv3::OpenAPI,
+    /// The JSON value of the whole text.
+    pub value: Value,
+}
+
+/// Parses JSON or YAML into an OpenAPI 3.0.x document. A leading byte order mark is
+/// ignored (see [`without_bom`]).
 pub fn parse(text: &str) -> Result<openapiv3::OpenAPI, Error> {
+    read(text).map(|parsed| parsed.spec)
+}
+
+/// Parses JSON or YAML into an OpenAPI 3.0.x document and the value it denotes.
+pub fn read(text: &str) -> Result<Parsed, Error> {
     let text = without_bom(text);
-    let value = json_object(text)?;
+    let value = object(text)?;
     check_version(&value)?;
-    // Deserializing from text (not from the Value) keeps line:column in shape errors.
-    serde_json::from_str(text).map_err(parse_error)
+    let spec = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let mut pointer = Pointer::root();
+        for segment in e.path().iter() {
+            pointer = match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.index(*index),
+                serde_path_to_error::Segment::Map { key } => pointer.push(key.clone()),
+                serde_path_to_error::Segment::Enum { .. }
+                | serde_path_to_error::Segment::Unknown => pointer,
+            };
+        }
+        Error::Shape {
+            message: e.into_inner().to_string(),
+            pointer,
+            position: None,
+        }
+    })?;
+    Ok(Parsed { spec, value })
 }
 
 /// `text` without a leading UTF-8 byte order mark, which some editors write at the start
@@ -29,9 +68,9 @@ pub fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// The document as a JSON object, with a message that fits when it is not one: empty,
-/// another JSON value, or not JSON at all (most likely YAML).
-fn json_object(text: &str) -> Result<Value, Error> {
+/// The document as a JSON object, read as JSON or YAML, with a message that fits when it
+/// is not one: empty, white space only, or another value.
+fn object(text: &str) -> Result<Value, Error> {
     let rest = text.trim_start();
     let skipped = &text[..text.len() - rest.len()];
     let line = 1 + skipped.matches('\n').count();
@@ -39,27 +78,43 @@ fn json_object(text: &str) -> Result<Value, Error> {
         .rsplit('\n')
         .next()
         .map_or(0, |last| last.chars().count());
-    let here = |message: String| Error::Parse {
+    let here = |line, column, message: String| Error::Parse {
         line,
         column,
         message,
     };
     if text.is_empty() {
-        return Err(here("the file is empty".to_string()));
+        return Err(here(line, column, "the file is empty".to_string()));
     }
     if rest.is_empty() {
-        return Err(here("the file holds only whitespace".to_string()));
+        return Err(here(
+            line,
+            column,
+            "the file holds only whitespace".to_string(),
+        ));
     }
     if rest.starts_with('{') {
         return serde_json::from_str::<UniqueKeys>(text)
             .map(|parsed| parsed.0)
-            .map_err(parse_error);
+            .map_err(|e| json_error(text, e));
     }
-    Err(here(match serde_json::from_str::<Value>(text) {
-        Ok(value) => format!("expected a JSON object, found {}", kind(&value)),
-        Err(_) => "expected a JSON object (YAML descriptions are not supported; convert to JSON)"
-            .to_string(),
-    }))
+    match crate::yaml::read(text)? {
+        value @ Value::Object(_) => Ok(value),
+        other => {
+            let at = crate::yaml::locate(text, &[Pointer::root()])
+                .into_iter()
+                .flatten()
+                .next();
+            Err(here(
+                at.map_or(line, |at| at.line),
+                at.map_or(column, |at| at.column),
+                format!(
+                    "expected an object (an OpenAPI document), found {}",
+                    kind(&other)
+                ),
+            ))
+        }
+    }
 }
 
 /// What a JSON value is, for messages.
@@ -74,13 +129,27 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// A serde_json error as [`Error::Parse`]; the position is kept apart from the message.
-fn parse_error(e: serde_json::Error) -> Error {
+/// A serde_json error in `text` as [`Error::Parse`]: the position is kept apart from the
+/// message and its column counted in characters, as for YAML (serde_json counts bytes).
+fn json_error(text: &str, e: serde_json::Error) -> Error {
     let message = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
+    let line_text = text
+        .split('\n')
+        .nth(e.line().saturating_sub(1))
+        .unwrap_or("");
+    let mut bytes = e.column().min(line_text.len());
+    while !line_text.is_char_boundary(bytes) {
+        bytes -= 1;
+    }
+    let column = if e.column() > line_text.len() {
+        e.column() - line_text.len() + line_text.chars().count()
+    } else {
+        line_text[..bytes].chars().count() + usize::from(bytes < e.column())
+    };
     Error::Parse {
         line: e.line(),
-        column: e.column(),
+        column,
         message: message
             .strip_suffix(&position)
             .unwrap_or(&message)
@@ -177,6 +246,7 @@ fn check_version(value: &Value) -> Result<(), Error> {
         Err(Error::Version {
             found,
             pointer: Pointer::root().push(field),
+            position: None,
         })
     }
 }
@@ -192,7 +262,8 @@ mod tests {
             err.map(|_| ()),
             Err(Error::Version {
                 found: "3.1.0".into(),
-                pointer: Pointer::root().push("openapi")
+                pointer: Pointer::root().push("openapi"),
+                position: None,
             })
         );
     }
@@ -222,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_whitespace_other_json_and_yaml_get_their_own_messages() {
+    fn empty_whitespace_and_other_values_get_their_own_messages() {
         let message = |text: &str| match parse(text) {
             Err(Error::Parse {
                 line,
@@ -236,12 +307,62 @@ mod tests {
         assert_eq!(message(" \n\t"), "2:2 the file holds only whitespace");
         assert_eq!(
             message("\n  \"3.0.3\""),
-            "2:3 expected a JSON object, found a string"
+            "2:3 expected an object (an OpenAPI document), found a string"
         );
         assert_eq!(
-            message("openapi: 3.0.3\n"),
-            "1:1 expected a JSON object (YAML descriptions are not supported; convert to JSON)"
+            message("# a list\n- openapi: 3.0.3\n"),
+            "2:1 expected an object (an OpenAPI document), found an array"
         );
+        assert_eq!(
+            message("[1, 2]"),
+            "1:1 expected an object (an OpenAPI document), found an array"
+        );
+    }
+
+    #[test]
+    fn yaml_and_json_give_the_same_document() {
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+        let yaml = "# YAML\nopenapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n";
+        let (json, yaml) = (read(json), read(yaml));
+        assert!(json.is_ok(), "{json:?}");
+        assert_eq!(
+            json.as_ref().ok().map(|p| &p.value),
+            yaml.as_ref().ok().map(|p| &p.value)
+        );
+        assert_eq!(json.ok().map(|p| p.spec), yaml.ok().map(|p| p.spec));
+    }
+
+    #[test]
+    fn what_does_not_fit_the_model_is_named_by_its_pointer() {
+        let yaml = "openapi: 3.0.3\ninfo:\n  title: t\n  version: 1.0\npaths: {}\n";
+        assert_eq!(
+            parse(yaml)
+                .err()
+                .map(|e| e.located(yaml).to_string())
+                .as_deref(),
+            Some(
+                "invalid OpenAPI document at #/info/version (line 4, column 3): invalid type: floating point `1.0`, expected a string"
+            )
+        );
+        let json = "{\"openapi\": \"3.0.3\", \"paths\": {}}";
+        assert_eq!(
+            parse(json)
+                .err()
+                .map(|e| e.located(json).to_string())
+                .as_deref(),
+            Some("invalid OpenAPI document at # (line 1, column 1): missing field `info`")
+        );
+    }
+
+    #[test]
+    fn json_columns_count_characters() {
+        // serde_json says column 19: `é` is two bytes.
+        let err = parse("{\"openapi\": \"é\", oops}");
+        match err {
+            Err(Error::Parse { line, column, .. }) => assert_eq!((line, column), (1, 18)),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

@@ -47,6 +47,36 @@ impl Pointer {
         Some(Pointer { tokens })
     }
 
+    /// `self` moved from under `from` to under `to`: `#/a/b/c` from `#/a` to `#/x` is
+    /// `#/x/b/c`. `None` when `self` is not `from` or below it.
+    pub fn rebase(&self, from: &Pointer, to: &Pointer) -> Option<Pointer> {
+        let rest = self.tokens.strip_prefix(from.tokens.as_slice())?;
+        let mut tokens = to.tokens.clone();
+        tokens.extend(rest.iter().cloned());
+        Some(Pointer { tokens })
+    }
+
+    /// The order lists of places are sorted in: token by token, array indexes compared as
+    /// numbers (`/parameters/2` before `/parameters/10`), other tokens as text, an ancestor
+    /// before what it holds.
+    pub fn natural_cmp(&self, other: &Pointer) -> std::cmp::Ordering {
+        let index = |token: &str| {
+            (!token.is_empty() && token.len() < 20 && token.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| token.parse::<u64>().ok())
+                .flatten()
+        };
+        for (a, b) in self.tokens.iter().zip(&other.tokens) {
+            let order = match (index(a), index(b)) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => a.cmp(b),
+            };
+            if order.is_ne() {
+                return order;
+            }
+        }
+        self.tokens.len().cmp(&other.tokens.len())
+    }
+
     /// The pointer without the leading `#` (plain RFC 6901 form, "" for the root).
     pub fn to_json_pointer(&self) -> String {
         let mut out = String::new();
@@ -92,6 +122,31 @@ mod tests {
     fn escapes_slash_and_tilde() {
         let p = Pointer::root().push("paths").push("/upload").push("a~b");
         assert_eq!(p.to_string(), "#/paths/~1upload/a~0b");
+    }
+
+    #[test]
+    fn rebases_and_orders_indexes_as_numbers() {
+        let from = Pointer::root().push("a");
+        let to = Pointer::root().push("x").push("y");
+        let p = from.push("b").index(3);
+        assert_eq!(
+            p.rebase(&from, &to).map(|p| p.to_string()).as_deref(),
+            Some("#/x/y/b/3")
+        );
+        assert_eq!(to.rebase(&from, &to), None);
+        let mut list = [
+            from.index(10),
+            from.index(2),
+            from.push("b"),
+            from.clone(),
+            Pointer::root(),
+        ];
+        list.sort_by(Pointer::natural_cmp);
+        let shown: Vec<String> = list.iter().map(Pointer::to_string).collect();
+        assert_eq!(
+            shown,
+            ["#", "#/a", "#/a/2", "#/a/10", "#/a/b"].map(String::from)
+        );
     }
 
     #[test]

@@ -1,9 +1,16 @@
-//! Unsupported or broken specs give an error naming the construct and where it is.
+//! Unsupported or broken specs give an error naming the construct and where it is: its JSON
+//! pointer and, for JSON and YAML alike, its line and column. Every unsupported construct
+//! is listed at once, sorted by pointer.
 
 use dynroute_codegen::{Settings, generate};
 
+/// The error of `tests/errors/{fixture}` (`.json` or `.yaml`).
 fn error(fixture: &str) -> String {
-    let path = format!("tests/errors/{fixture}.json");
+    let path = ["json", "yaml"]
+        .iter()
+        .map(|ext| format!("tests/errors/{fixture}.{ext}"))
+        .find(|path| std::path::Path::new(path).exists())
+        .unwrap_or_else(|| panic!("no fixture {fixture}"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     match generate(&text, &Settings::new(fixture)) {
         Ok(_) => panic!("{fixture}: generated without error"),
@@ -15,7 +22,7 @@ fn error(fixture: &str) -> String {
 fn multipart_body() {
     assert_eq!(
         error("multipart"),
-        "unsupported: multipart/form-data request body at #/paths/~1upload/post/requestBody"
+        "unsupported: multipart/form-data request body at #/paths/~1upload/post/requestBody (line 1, column 106)"
     );
 }
 
@@ -23,7 +30,7 @@ fn multipart_body() {
 fn not_schema() {
     assert_eq!(
         error("not"),
-        "unsupported: `not` schema at #/components/schemas/A/properties/x/not"
+        "unsupported: `not` schema at #/components/schemas/A/properties/x/not (line 1, column 131)"
     );
 }
 
@@ -31,7 +38,7 @@ fn not_schema() {
 fn missing_ref() {
     assert_eq!(
         error("missing_ref"),
-        "invalid: $ref `#/components/schemas/Missing` names no schema at #/components/schemas/A/properties/x/$ref"
+        "invalid: $ref `#/components/schemas/Missing` names no schema at #/components/schemas/A/properties/x/$ref (line 1, column 131)"
     );
 }
 
@@ -39,7 +46,7 @@ fn missing_ref() {
 fn external_ref() {
     assert_eq!(
         error("external_ref"),
-        "unsupported: $ref `other.json#/components/schemas/B` to another document at #/components/schemas/A/properties/x/$ref"
+        "unsupported: $ref `other.json#/components/schemas/B` to another document at #/components/schemas/A/properties/x/$ref (line 1, column 131)"
     );
 }
 
@@ -47,7 +54,7 @@ fn external_ref() {
 fn all_of_with_a_string() {
     assert_eq!(
         error("all_of_string"),
-        "unsupported: allOf part that is not an object at #/components/schemas/S"
+        "unsupported: allOf part that is not an object at #/components/schemas/S (line 1, column 91)"
     );
 }
 
@@ -55,15 +62,17 @@ fn all_of_with_a_string() {
 fn properties_and_additional_properties() {
     assert_eq!(
         error("mixed_map"),
-        "unsupported: object with both `properties` and an `additionalProperties` schema at #/components/schemas/A/additionalProperties"
+        "unsupported: object with both `properties` and an `additionalProperties` schema at #/components/schemas/A/additionalProperties (line 1, column 149)"
     );
 }
 
 #[test]
-fn discriminator_over_scalars() {
+fn discriminator_over_scalars_names_every_branch() {
     assert_eq!(
         error("discriminator_scalar"),
-        "unsupported: union branch without a single value for the tag `kind` at #/components/schemas/A/oneOf/0"
+        "2 unsupported constructs:\n  \
+         union branch without a single value for the tag `kind` at #/components/schemas/A/oneOf/0 (line 1, column 105)\n  \
+         union branch without a single value for the tag `kind` at #/components/schemas/A/oneOf/1 (line 1, column 123)"
     );
 }
 
@@ -71,7 +80,7 @@ fn discriminator_over_scalars() {
 fn reference_loop_without_a_value() {
     assert_eq!(
         error("ref_loop"),
-        "invalid: $ref loop with no object or array in between at #/components/schemas/A"
+        "invalid: $ref loop with no object or array in between at #/components/schemas/A (line 1, column 91)"
     );
 }
 
@@ -79,7 +88,7 @@ fn reference_loop_without_a_value() {
 fn enum_of_only_null() {
     assert_eq!(
         error("null_enum"),
-        "unsupported: string enum without a non-null string value at #/components/schemas/OnlyNull/enum"
+        "unsupported: string enum without a non-null string value at #/components/schemas/OnlyNull/enum (line 1, column 135)"
     );
 }
 
@@ -87,7 +96,7 @@ fn enum_of_only_null() {
 fn openapi_3_1() {
     assert_eq!(
         error("version_3_1"),
-        "unsupported OpenAPI version \"3.1.0\" at #/openapi: only 3.0.x is supported"
+        "unsupported OpenAPI version \"3.1.0\" at #/openapi (line 1, column 2): only 3.0.x is supported"
     );
 }
 
@@ -100,16 +109,17 @@ fn syntax_error_has_line_and_column() {
 fn swagger_2_names_the_swagger_field() {
     assert_eq!(
         error("swagger_2"),
-        "unsupported OpenAPI version \"2.0\" at #/swagger: only 3.0.x is supported"
+        "unsupported OpenAPI version \"2.0\" at #/swagger (line 1, column 2): only 3.0.x is supported"
     );
 }
 
 #[test]
 fn byte_order_mark_is_read_past() {
-    // The document after the mark is read as JSON: its version is what is refused.
+    // The document after the mark is read as JSON: its version is what is refused, at the
+    // column an editor shows (the mark is not counted).
     assert_eq!(
         error("bom_version_3_1"),
-        "unsupported OpenAPI version \"3.1.0\" at #/openapi: only 3.0.x is supported"
+        "unsupported OpenAPI version \"3.1.0\" at #/openapi (line 1, column 2): only 3.0.x is supported"
     );
 }
 
@@ -122,10 +132,10 @@ fn empty_file() {
 }
 
 #[test]
-fn json_that_is_not_an_object() {
+fn a_document_that_is_not_an_object() {
     assert_eq!(
         error("array"),
-        "invalid OpenAPI document at line 1, column 1: expected a JSON object, found an array"
+        "invalid OpenAPI document at line 1, column 1: expected an object (an OpenAPI document), found an array"
     );
 }
 
@@ -133,6 +143,73 @@ fn json_that_is_not_an_object() {
 fn duplicate_operation_id_names_both_places() {
     assert_eq!(
         error("duplicate_operation_id"),
-        "invalid: duplicate operationId `getThing` (first declared at #/paths/~1things/get/operationId) at #/paths/~1things~1{id}/get/operationId"
+        "invalid: duplicate operationId `getThing` (first declared at #/paths/~1things/get/operationId) at #/paths/~1things~1{id}/get/operationId (line 10, column 15)"
     );
+}
+
+#[test]
+fn yaml_syntax_error_has_line_and_column() {
+    assert!(
+        error("yaml_syntax").starts_with("invalid OpenAPI document at line 7, column 1:"),
+        "{}",
+        error("yaml_syntax")
+    );
+}
+
+#[test]
+fn yaml_that_json_cannot_hold_is_refused_where_it_is() {
+    assert_eq!(
+        error("yaml_tag"),
+        "invalid OpenAPI document at line 4, column 12: the tag `!version` is not supported (JSON has no such value)"
+    );
+    assert_eq!(
+        error("yaml_duplicate_key"),
+        "invalid OpenAPI document at line 8, column 3: the key `/a` appears twice in one mapping (JSON keeps only one)"
+    );
+    assert_eq!(
+        error("yaml_two_documents"),
+        "invalid OpenAPI document at line 6, column 1: a second YAML document: a description is one document"
+    );
+    assert_eq!(
+        error("yaml_complex_key"),
+        "invalid OpenAPI document at line 8, column 7: a key must be a string, not a sequence (JSON keys are strings)"
+    );
+}
+
+#[test]
+fn yaml_errors_after_parsing_have_the_line_and_column_of_their_pointer() {
+    assert_eq!(
+        error("yaml_shape"),
+        "invalid OpenAPI document at #/info/version (line 5, column 3): invalid type: floating point `1.0`, expected a string"
+    );
+    assert_eq!(
+        error("yaml_header_parameter"),
+        "unsupported: header parameter at #/paths/~1things/get/parameters/1 (line 15, column 11)"
+    );
+}
+
+/// The constructs of `tests/fixtures/partial.json`, sorted by pointer.
+pub const PARTIAL: &str = "\
+12 unsupported constructs:
+  `not` schema at #/components/schemas/Flags/not (line 102, column 17)
+  object with both `properties` and an `additionalProperties` schema at #/components/schemas/Label/additionalProperties (line 89, column 9)
+  allOf part that is not an object at #/components/schemas/Mixed/allOf/1 (line 103, column 65)
+  union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf/0 (line 99, column 19)
+  union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf/1 (line 99, column 39)
+  response media type `application/json` without a schema at #/paths/~1health/get/responses/200/content/application~1json (line 65, column 64)
+  $ref path item at #/paths/~1legacy (line 68, column 5)
+  header parameter at #/paths/~1pets/get/parameters/1 (line 11, column 11)
+  query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)
+  cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0 (line 43, column 24)
+  multipart/form-data request body at #/paths/~1pets~1{id}/put/requestBody (line 38, column 9)
+  response without a JSON media type (found text/csv) at #/paths/~1report/get/responses/200/content (line 59, column 57)";
+
+#[test]
+fn every_unsupported_construct_is_listed_at_once_sorted_by_pointer() {
+    let text = std::fs::read_to_string("tests/fixtures/partial.json").unwrap_or_default();
+    let error = generate(&text, &Settings::new("partial.json"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert_eq!(error, PARTIAL);
 }

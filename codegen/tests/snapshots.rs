@@ -238,6 +238,64 @@ fn operation_schemas_become_models() {
     assert!(text.contains("pub struct CreateThingResponse200Result {"));
 }
 
+/// `tests/fixtures/partial.json` holds twelve unsupported constructs. Told to skip them,
+/// the generator leaves out each type and operation that needs one, and each that uses a
+/// left-out type, one line apiece, and generates the rest (the models snapshot is built by
+/// `compile.rs`, the whole crate by `standalone.rs`).
+#[test]
+fn partial_generation_leaves_out_what_needs_an_unsupported_construct() {
+    let text = std::fs::read_to_string("tests/fixtures/partial.json").unwrap_or_default();
+    let mut settings = Settings::new("tests/fixtures/partial.json");
+    settings.skip_unsupported = true;
+    let output = generate(&text, &settings).unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<String> = output.skipped.iter().map(ToString::to_string).collect();
+    let label = "object with both `properties` and an `additionalProperties` schema at #/components/schemas/Label/additionalProperties (line 89, column 9)";
+    let tag = "union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf";
+    assert_eq!(
+        lines,
+        [
+            "left out type `Flags` at #/components/schemas/Flags: `not` schema at #/components/schemas/Flags/not (line 102, column 17)".to_string(),
+            format!("left out type `Label` at #/components/schemas/Label: {label}"),
+            "left out type `Mixed` at #/components/schemas/Mixed: allOf part that is not an object at #/components/schemas/Mixed/allOf/1 (line 103, column 65)".to_string(),
+            format!("left out type `Owner` at #/components/schemas/Owner: uses type `Label`, left out for {label}"),
+            format!("left out type `Shape` at #/components/schemas/Shape: {tag}/0 (line 99, column 19); {tag}/1 (line 99, column 39)"),
+            "left out operation `health` at #/paths/~1health/get: response media type `application/json` without a schema at #/paths/~1health/get/responses/200/content/application~1json (line 65, column 64)".to_string(),
+            "left out path item `/legacy` at #/paths/~1legacy: $ref path item at #/paths/~1legacy (line 68, column 5)".to_string(),
+            "left out operation `listPets` at #/paths/~1pets/get: header parameter at #/paths/~1pets/get/parameters/1 (line 11, column 11); query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)".to_string(),
+            "left out operation `deletePet` at #/paths/~1pets~1{id}/delete: cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0 (line 43, column 24)".to_string(),
+            "left out operation `uploadPhoto` at #/paths/~1pets~1{id}/put: multipart/form-data request body at #/paths/~1pets~1{id}/put/requestBody (line 38, column 9)".to_string(),
+            format!("left out operation `getOwner` at #/paths/~1pets~1{{id}}~1owner/get: uses type `Owner`, left out for {label}"),
+            "left out operation `getReport` at #/paths/~1report/get: response without a JSON media type (found text/csv) at #/paths/~1report/get/responses/200/content (line 59, column 57)".to_string(),
+        ]
+    );
+    assert_eq!((output.types, output.operations), (3, 2));
+    let models = output.src.get("models.rs").cloned().unwrap_or_default();
+    expectorate::assert_contents("tests/snapshots/partial.rs", &models);
+    for kept in [
+        "pub struct Pet {",
+        "pub struct NewPet {",
+        "pub enum PetStatus {",
+    ] {
+        assert!(models.contains(kept), "{kept}");
+    }
+    let operations = output.src.get("operations.rs").cloned().unwrap_or_default();
+    let methods: Vec<&str> = operations
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("pub async fn "))
+        .map(|rest| rest.split('(').next().unwrap_or_default())
+        .collect();
+    assert_eq!(methods, ["create_pet", "get_pet"]);
+    // The same description without skipping is the error that lists the twelve.
+    settings.skip_unsupported = false;
+    let error = generate(&text, &settings).err().map(|e| e.to_string());
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("12 unsupported constructs:\n")),
+        "{error:?}"
+    );
+}
+
 #[test]
 fn a_spec_without_operations_gives_a_models_only_crate() {
     let text = std::fs::read_to_string("tests/fixtures/objects.json").unwrap_or_default();

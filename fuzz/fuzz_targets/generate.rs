@@ -2,13 +2,19 @@
 //! writer): `generate` returns `Ok` or `Err`, it never panics and never hangs.
 //!
 //! Two modes, chosen by the first byte:
-//! * anything but NUL: the input is the spec text (seeded with the fixtures and our spec);
+//! * anything but NUL: the input is the spec text, JSON or YAML (seeded with the fixtures,
+//!   our spec and YAML descriptions);
 //! * NUL: the rest drives a few structural mutations of a valid spec (replace, delete,
 //!   insert an OpenAPI keyword, splice in another part of the document, point a `$ref`
-//!   somewhere), so the generator sees near-valid specs deep past the parser.
+//!   somewhere), so the generator sees near-valid specs deep past the parser; the result is
+//!   handed over as JSON or, behind a comment line, as YAML (JSON's syntax is YAML's flow
+//!   style), so the YAML reader sees them too.
+//!
+//! A description the generator refuses for unsupported constructs is generated again with
+//! `skip_unsupported`, which must then not refuse it for them.
 #![no_main]
 
-use dynroute_codegen::{Settings, generate, krate};
+use dynroute_codegen::{Error, Settings, generate, krate};
 use libfuzzer_sys::arbitrary::{Result as ArbResult, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -28,6 +34,7 @@ const BASES: &[&str] = &[
     include_str!("../../codegen/tests/fixtures/objects.json"),
     include_str!("../../codegen/tests/fixtures/one_of_discriminator.json"),
     include_str!("../../codegen/tests/fixtures/operations.json"),
+    include_str!("../../codegen/tests/fixtures/partial.json"),
     include_str!("../../codegen/tests/fixtures/pinned_union.json"),
     include_str!("../../codegen/tests/fixtures/recursive_aliases.json"),
     include_str!("../../codegen/tests/fixtures/refs.json"),
@@ -127,10 +134,32 @@ fuzz_target!(|data: &[u8]| {
         },
     };
     let mut settings = Settings::new("fuzz.json");
-    if text.contains("\"RouteDefinition\"") {
+    if text.contains("RouteDefinition") {
         settings.document_component = Some("RouteDefinition".to_owned());
     }
-    if let Ok(output) = generate(&text, &settings) {
+    let mut result = generate(&text, &settings);
+    if let Err(Error::Unsupported { constructs }) = &result {
+        assert!(
+            !constructs.is_empty(),
+            "an empty list of unsupported constructs"
+        );
+        settings.skip_unsupported = true;
+        result = generate(&text, &settings);
+        // Skipping leaves out what needs a construct; only the export of the document
+        // schema, which is not left out, can still refuse one (a `$ref` it cannot follow).
+        if let Err(Error::Unsupported { constructs }) = &result {
+            assert!(
+                constructs
+                    .iter()
+                    .all(|c| c.what.ends_with("outside #/components/schemas")),
+                "refused for unsupported constructs while skipping them: {constructs:?}"
+            );
+        }
+    }
+    if let Ok(output) = result {
+        for skipped in &output.skipped {
+            let _ = skipped.to_string();
+        }
         let _ = krate::files("fuzzed", "fuzz.json", &output);
     }
 });
@@ -144,11 +173,19 @@ fn mutated(input: &[u8]) -> ArbResult<Option<String>> {
     for _ in 0..u.int_in_range(1..=8)? {
         mutate(&mut spec, &mut u)?;
     }
+    let as_yaml: bool = u.arbitrary()?;
     // Splicing can double the document per mutation; past 1 MiB the run would measure the
     // sanitizer's cost on a large input, not look for a bug.
     Ok(serde_json::to_string(&spec)
         .ok()
-        .filter(|text| text.len() <= MAX_SPEC_BYTES))
+        .filter(|text| text.len() <= MAX_SPEC_BYTES)
+        .map(|text| {
+            if as_yaml {
+                format!("# YAML\n{text}")
+            } else {
+                text
+            }
+        }))
 }
 
 /// One mutation at a node chosen by `u`.

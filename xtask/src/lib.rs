@@ -57,6 +57,16 @@ pub enum TaskError {
         /// Each file, with why it is not the generator's.
         files: Vec<String>,
     },
+    /// The spec needs constructs the generator does not support (every one is listed).
+    #[error(
+        "{path}: {source}\n(pass --skip-unsupported to generate everything else and leave out what needs them)"
+    )]
+    Unsupported {
+        /// The spec file.
+        path: PathBuf,
+        /// The generator error, an [`Error::Unsupported`].
+        source: Error,
+    },
     /// The generator rejected the spec.
     #[error("{path}: {source}")]
     Generate {
@@ -143,11 +153,15 @@ pub fn expected_files(
     Ok(files)
 }
 
-/// What a generation made, for progress messages.
+/// What a generation made (and left out), for progress messages.
 pub fn generated(output: &Output) -> String {
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let left_out = match output.skipped.len() {
+        0 => String::new(),
+        n => format!(", left out {}", plural(n, "item")),
+    };
     format!(
-        "generated {} and {}",
+        "generated {} and {}{left_out}",
         plural(output.types, "type"),
         plural(output.operations, "operation")
     )

@@ -1,7 +1,8 @@
-//! `cargo xtask generate [--spec FILE --out DIR [--name NAME]]` and `cargo xtask check`.
+//! `cargo xtask generate [--spec FILE --out DIR [--name NAME] [--skip-unsupported]]` and
+//! `cargo xtask check`.
 
 use clap::{Parser, Subcommand};
-use dynroute_codegen::{Settings, krate};
+use dynroute_codegen::{Error, Settings, krate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::{
@@ -21,7 +22,7 @@ enum Command {
     /// Regenerate client/src/generated and spec/route.schema.json from spec/, or, with --spec
     /// and --out, write a standalone crate for any OpenAPI 3.0 description.
     Generate {
-        /// An OpenAPI 3.0 description (JSON) to generate a standalone crate from.
+        /// An OpenAPI 3.0 description (JSON or YAML) to generate a standalone crate from.
         #[arg(long, requires = "out")]
         spec: Option<PathBuf>,
         /// The directory of the standalone crate (created if missing).
@@ -30,6 +31,11 @@ enum Command {
         /// Package name of the standalone crate (default: the directory name).
         #[arg(long, requires = "out")]
         name: Option<String>,
+        /// Generate every operation and type that needs no unsupported construct and leave
+        /// out the others, each named in a warning (without it, the unsupported constructs
+        /// are an error that lists them all).
+        #[arg(long, requires = "spec")]
+        skip_unsupported: bool,
     },
     /// Exit non-zero and list the generated files that differ from what spec/ produces.
     Check,
@@ -59,6 +65,7 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             spec: Some(spec),
             out: Some(out),
             name,
+            skip_unsupported,
         } => {
             let dir = standalone::resolve(&out)?;
             standalone::check_out_dir(&dir, &root)?;
@@ -66,13 +73,24 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             progress(format_args!("reading {}", spec.display()));
             let text = read(&spec)?;
             let label = standalone::spec_label(&spec);
-            let output =
-                dynroute_codegen::generate(&text, &Settings::new(&label)).map_err(|source| {
+            let mut settings = Settings::new(&label);
+            settings.skip_unsupported = skip_unsupported;
+            let output = dynroute_codegen::generate(&text, &settings).map_err(|source| {
+                if matches!(source, Error::Unsupported { .. }) {
+                    TaskError::Unsupported {
+                        path: spec.clone(),
+                        source,
+                    }
+                } else {
                     TaskError::Generate {
                         path: spec.clone(),
                         source,
                     }
-                })?;
+                }
+            })?;
+            for skipped in &output.skipped {
+                eprintln!("warning: {skipped}");
+            }
             progress(generated(&output));
             let files = krate::files(&name, &label, &output);
             progress(format_args!(

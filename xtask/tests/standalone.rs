@@ -1,7 +1,9 @@
 //! `cargo xtask generate --spec FILE --out DIR`, run as the command: it never replaces or
 //! removes a file it did not write, removes what an earlier generation left behind, refuses
 //! directories that are no place for a crate, writes the same bytes wherever the spec is,
-//! and tells its steps on standard error while standard output keeps the summary.
+//! and tells its steps on standard error while standard output keeps the summary. It reads
+//! YAML as well as JSON, lists every unsupported construct at once, and with
+//! `--skip-unsupported` writes what it can and warns once per item left out.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -26,6 +28,54 @@ const MODELS_ONLY: &str = r##"{
   "components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}}
 }"##;
 
+/// The same as [`WITH_OPERATIONS`], in YAML.
+const WITH_OPERATIONS_YAML: &str = "\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        200:
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        id: {type: string}
+";
+
+/// One operation and one component that can be generated, two operations and a component
+/// that cannot, and a component that uses that one.
+const PARTLY_SUPPORTED: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "t", "version": "1"},
+  "paths": {
+    "/things": {
+      "get": {"operationId": "listThings", "responses": {"200": {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
+      }}},
+      "post": {"operationId": "traceThing",
+        "parameters": [{"name": "X-Trace", "in": "header", "schema": {"type": "string"}}],
+        "responses": {"204": {"description": "ok"}}}
+    },
+    "/upload": {"put": {"operationId": "upload",
+      "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+      "responses": {"204": {"description": "ok"}}}}
+  },
+  "components": {"schemas": {
+    "Thing": {"type": "object", "properties": {"id": {"type": "string"}}},
+    "Odd": {"not": {"type": "string"}},
+    "UsesOdd": {"type": "object", "properties": {"odd": {"$ref": "#/components/schemas/Odd"}}}
+  }}
+}"##;
+
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -43,12 +93,18 @@ fn text(path: &Path) -> String {
 
 /// `xtask generate --spec spec --out out`, run in `cwd`.
 fn generate(cwd: &Path, spec: &Path, out: &Path) -> Output {
+    generate_with(cwd, spec, out, &[])
+}
+
+/// `xtask generate --spec spec --out out` and `flags`, run in `cwd`.
+fn generate_with(cwd: &Path, spec: &Path, out: &Path, flags: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .current_dir(cwd)
         .args(["generate", "--spec"])
         .arg(spec)
         .arg("--out")
         .arg(out)
+        .args(flags)
         .output()
         .unwrap_or_else(|e| panic!("xtask: {e}"))
 }
@@ -261,4 +317,94 @@ fn roots_of_the_filesystem_and_the_repository_are_refused() {
         "{message}"
     );
     assert_eq!(refusal(&repo.join("target/some-crate")), None);
+}
+
+#[test]
+fn a_yaml_description_gives_the_crate_its_json_original_gives() {
+    let work = temp();
+    put(&work.path().join("api.json"), WITH_OPERATIONS);
+    put(&work.path().join("api.yaml"), WITH_OPERATIONS_YAML);
+    for (spec, out) in [("api.json", "from-json"), ("api.yaml", "from-yaml")] {
+        let run = generate(work.path(), Path::new(spec), Path::new(out));
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+    let (json, yaml) = (
+        tree(&work.path().join("from-json")),
+        tree(&work.path().join("from-yaml")),
+    );
+    assert!(json.len() > 5, "{json:?}");
+    assert_eq!(json.len(), yaml.len());
+    for ((path, in_json), (_, in_yaml)) in json.iter().zip(&yaml) {
+        // Headers and the crate documentation name the spec file; package names come from
+        // the directories.
+        let in_json = String::from_utf8_lossy(in_json)
+            .replace("api.json", "api.yaml")
+            .replace("name = \"from-json\"", "name = \"from-yaml\"");
+        assert!(
+            in_json == String::from_utf8_lossy(in_yaml),
+            "{} differs",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_unsupported_construct_is_an_error_and_nothing_is_written() {
+    let work = temp();
+    let spec = work.path().join("api.json");
+    put(&spec, PARTLY_SUPPORTED);
+    let out = work.path().join("crate");
+    let run = generate(work.path(), &spec, &out);
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let lines: Vec<String> = stderr(&run).lines().map(str::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("reading {}", spec.display()),
+            format!("error: {}: 3 unsupported constructs:", spec.display()),
+            "  `not` schema at #/components/schemas/Odd/not (line 20, column 13)".to_string(),
+            "  header parameter at #/paths/~1things/post/parameters/0 (line 11, column 24)"
+                .to_string(),
+            "  application/octet-stream request body at #/paths/~1upload/put/requestBody (line 15, column 7)"
+                .to_string(),
+            "(pass --skip-unsupported to generate everything else and leave out what needs them)"
+                .to_string(),
+        ]
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn skipping_unsupported_constructs_writes_the_rest_and_warns_once_per_item() {
+    let work = temp();
+    let spec = work.path().join("api.json");
+    put(&spec, PARTLY_SUPPORTED);
+    let run = generate_with(
+        work.path(),
+        &spec,
+        Path::new("crate"),
+        &["--skip-unsupported"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(stdout(&run), "wrote crate `crate` to crate\n");
+    let lines: Vec<String> = stderr(&run).lines().map(str::to_string).collect();
+    let odd = "`not` schema at #/components/schemas/Odd/not (line 20, column 13)";
+    assert_eq!(
+        lines[..lines.len() - 1],
+        [
+            format!("reading {}", spec.display()),
+            format!("warning: left out type `Odd` at #/components/schemas/Odd: {odd}"),
+            format!(
+                "warning: left out type `UsesOdd` at #/components/schemas/UsesOdd: uses type `Odd`, left out for {odd}"
+            ),
+            "warning: left out operation `traceThing` at #/paths/~1things/post: header parameter at #/paths/~1things/post/parameters/0 (line 11, column 24)".to_string(),
+            "warning: left out operation `upload` at #/paths/~1upload/put: application/octet-stream request body at #/paths/~1upload/put/requestBody (line 15, column 7)".to_string(),
+            "generated 1 type and 1 operation, left out 4 items".to_string(),
+        ]
+    );
+    let operations = text(&work.path().join("crate/src/operations.rs"));
+    assert!(operations.contains("pub async fn list_things("));
+    assert!(!operations.contains("trace_thing") && !operations.contains("upload"));
+    let models = text(&work.path().join("crate/src/models.rs"));
+    assert!(models.contains("pub struct Thing {") && !models.contains("Odd"));
 }

@@ -13,6 +13,11 @@
 //!   walks every page. `items` names the array inside the (unwrapped) body.
 //!
 //! Anything the client cannot express is an [`Error`] with a JSON pointer, never a panic.
+//! An unsupported construct does not stop the walk: the operation that needs it is
+//! refused ([`ClientIr::refused`], with every construct found in it) and the others are
+//! collected; an inconsistency in the spec ([`Error::Invalid`]) stops it, unless the
+//! operation already needs an unsupported construct (a parameter left out for one is then
+//! missed by the path, say), in which case the operation is refused for the construct.
 //!
 //! One module per part of an operation: `params` (path and query parameters, the path
 //! template), `body` (the JSON request body), `responses` (response models, the success
@@ -24,7 +29,7 @@ mod pagination;
 mod params;
 mod responses;
 
-use crate::error::Error;
+use crate::error::{Construct, Error};
 use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::types::{TypeRef, TypeSpace};
@@ -59,6 +64,23 @@ pub struct ClientIr {
     pub error_envelope: Option<crate::envelope::ErrorEnvelope>,
     /// The operations, in spec order (paths, then methods in `openapiv3` order).
     pub operations: Vec<Operation>,
+    /// The operations (and `$ref` path items) left out for the unsupported constructs they
+    /// need, in spec order.
+    pub refused: Vec<Refused>,
+}
+
+/// An operation, or a path item with all its operations, that needs unsupported
+/// constructs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// An operation or a path item.
+    pub kind: crate::skip::Kind,
+    /// The operationId (or `{method} {path}`), or the path template of a path item.
+    pub name: String,
+    /// Where it is in the spec.
+    pub pointer: Pointer,
+    /// Every unsupported construct found in it.
+    pub constructs: Vec<Construct>,
 }
 
 /// One operation, ready to emit as an async method.
@@ -153,12 +175,19 @@ pub fn collect(spec: &OpenAPI, space: &mut TypeSpace) -> Result<ClientIr, Error>
         methods.reserve(reserved);
     }
     let mut operations = Vec::new();
+    let mut refused = Vec::new();
     // Where each operationId is declared: a second declaration is an error.
     let mut declared: HashMap<&str, Pointer> = HashMap::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = Pointer::root().push("paths").push(path.clone());
         let ReferenceOr::Item(item) = item else {
-            return Err(Error::unsupported("$ref path item", &item_pointer));
+            refused.push(Refused {
+                kind: crate::skip::Kind::PathItem,
+                name: path.clone(),
+                pointer: item_pointer.clone(),
+                constructs: vec![Construct::new("$ref path item", &item_pointer)],
+            });
+            continue;
         };
         for (method, operation) in item.iter() {
             if let Some(id) = &operation.operation_id {
@@ -177,20 +206,42 @@ pub fn collect(spec: &OpenAPI, space: &mut TypeSpace) -> Result<ClientIr, Error>
                 item,
                 item_pointer: &item_pointer,
             };
-            operations.push(collect_operation(
-                spec,
-                space,
-                &mut methods,
-                &site,
-                operation,
-            )?);
+            let mut problems = Vec::new();
+            match collect_operation(spec, space, &mut methods, &site, operation, &mut problems) {
+                Ok(Some(operation)) => {
+                    operations.push(operation);
+                    continue;
+                }
+                Ok(None) => {}
+                Err(error) => match error.into_constructs() {
+                    Ok(constructs) => problems.extend(constructs),
+                    // Maybe a consequence of a construct already found: that is reported.
+                    Err(_) if !problems.is_empty() => {}
+                    Err(error) => return Err(error),
+                },
+            }
+            refused.push(Refused {
+                kind: crate::skip::Kind::Operation,
+                name: operation_name(operation, method, path),
+                pointer: item_pointer.push(method),
+                constructs: problems,
+            });
         }
     }
     Ok(ClientIr {
         default_base_url: default_base_url(spec),
         error_envelope: crate::envelope::collect(spec)?,
         operations,
+        refused,
     })
+}
+
+/// The operationId, or `{method} {path}` when there is none.
+fn operation_name(operation: &OaOperation, method: &str, path: &str) -> String {
+    operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{method} {path}"))
 }
 
 /// Where an operation is: under which path template, as which method.
@@ -215,23 +266,39 @@ struct Context<'a> {
     pointer: &'a Pointer,
     /// The argument names of the method.
     idents: Unique,
+    /// The unsupported constructs found in the operation so far.
+    problems: &'a mut Vec<Construct>,
+}
+
+impl Context<'_> {
+    /// `result`, or `None` with its unsupported constructs recorded as the operation's;
+    /// any other error is returned.
+    fn note<T>(&mut self, result: Result<T, Error>) -> Result<Option<T>, Error> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => {
+                self.problems.extend(error.into_constructs()?);
+                Ok(None)
+            }
+        }
+    }
 }
 
 /// One operation. Its parts are collected in a fixed order (path parameters in path order,
 /// query parameters, request body, responses, returned type, page items), which is the
-/// order their inline schemas are named in.
+/// order their inline schemas are named in. `None` when it needs unsupported constructs,
+/// which are then in `problems`: every part is still looked at, up to the responses, so
+/// that all of them are found.
 fn collect_operation(
     spec: &OpenAPI,
     space: &mut TypeSpace,
     methods: &mut Unique,
     site: &Site<'_>,
     operation: &OaOperation,
-) -> Result<Operation, Error> {
+    problems: &mut Vec<Construct>,
+) -> Result<Option<Operation>, Error> {
     let pointer = site.item_pointer.push(site.method);
-    let operation_id = operation
-        .operation_id
-        .clone()
-        .unwrap_or_else(|| format!("{} {}", site.method, site.path));
+    let operation_id = operation_name(operation, site.method, site.path);
     let method_name = methods.claim(&names::field_name(&operation_id));
     let mut cx = Context {
         spec,
@@ -239,16 +306,20 @@ fn collect_operation(
         operation_id: &operation_id,
         pointer: &pointer,
         idents: Unique::new(),
+        problems,
     };
 
-    let params = params::declared(&cx, site.item, site.item_pointer, operation)?;
+    let params = params::declared(&mut cx, site.item, site.item_pointer, operation)?;
     let (path_parts, path_params) = params::path(&mut cx, site.path, &params)?;
     let query_params = params::query(&mut cx, &params, &path_params)?;
     let body = body::request_body(&mut cx, operation)?;
 
     responses::add_models(&mut cx, operation)?;
     let unwrap = responses::unwrap_property(operation, &pointer)?;
-    let success = responses::success_schema(&cx, operation)?;
+    let success = responses::success_schema(&mut cx, operation)?;
+    if !cx.problems.is_empty() {
+        return Ok(None);
+    }
     let returns = responses::returns(&mut cx, success.as_ref(), unwrap.as_deref())?;
 
     let pagination = match operation.extensions.get("x-dynroute-pagination") {
@@ -267,7 +338,10 @@ fn collect_operation(
         }
     };
 
-    Ok(Operation {
+    if !cx.problems.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Operation {
         operation_id,
         method_name,
         http_method: site.method.to_ascii_uppercase(),
@@ -281,7 +355,7 @@ fn collect_operation(
         returns,
         pagination,
         pointer,
-    })
+    }))
 }
 
 /// Summary and description, for the method's documentation.
@@ -318,8 +392,8 @@ fn json_schema_of<'a>(
         ));
     };
     let schema = media_type.schema.as_ref().ok_or_else(|| {
-        Error::invalid(
-            format!("{what} media type `{media}` has no schema"),
+        Error::unsupported(
+            format!("{what} media type `{media}` without a schema"),
             &pointer.push("content").push(media.clone()),
         )
     })?;
@@ -349,10 +423,21 @@ fn default_base_url(spec: &OpenAPI) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The operations of `spec`, or the unsupported constructs of those refused.
     fn ir(spec: &str) -> Result<ClientIr, Error> {
         let spec: OpenAPI = serde_json::from_str(spec).expect("test spec parses");
         let mut space = TypeSpace::new(&spec)?;
-        collect(&spec, &mut space)
+        let ir = collect(&spec, &mut space)?;
+        let refused: Vec<Construct> = ir
+            .refused
+            .iter()
+            .flat_map(|r| r.constructs.iter().cloned())
+            .collect();
+        if refused.is_empty() {
+            Ok(ir)
+        } else {
+            Err(Error::unsupported_all(refused))
+        }
     }
 
     const SPEC: &str = r##"{

@@ -1,7 +1,8 @@
 //! Parameters: the ones an operation declares (its path item's and its own, `$ref`s
 //! resolved), the path template with its parameters in path order, and the query
-//! parameters in spec order. Header and cookie parameters, and query styles other than
-//! `form`, are unsupported.
+//! parameters in spec order. Header and cookie parameters, query styles other than
+//! `form`, parameters with `content` and `$ref`s that cannot be followed are unsupported:
+//! each is recorded as the operation's and the other parameters are read on.
 
 use super::{Context, Param, PathPart};
 use crate::error::Error;
@@ -18,7 +19,7 @@ use openapiv3::{
 /// first, then the operation's own, which replace path-item ones with the same name and
 /// location.
 pub(super) fn declared<'a>(
-    cx: &Context<'a>,
+    cx: &mut Context<'a>,
     item: &'a PathItem,
     item_pointer: &Pointer,
     operation: &'a OaOperation,
@@ -32,8 +33,10 @@ pub(super) fn declared<'a>(
     let all = listed(&item.parameters, item_pointer.clone())
         .chain(listed(&operation.parameters, cx.pointer.clone()));
     for (param, param_pointer) in all {
-        let (param, param_pointer) =
-            resolve::resolve(cx.spec.components.as_ref(), param, &param_pointer)?;
+        let resolved = resolve::resolve(cx.spec.components.as_ref(), param, &param_pointer);
+        let Some((param, param_pointer)) = cx.note(resolved)? else {
+            continue;
+        };
         let key = (location(param), &param.parameter_data_ref().name);
         params.retain(|(p, _)| (location(p), &p.parameter_data_ref().name) != key);
         params.push((param, param_pointer));
@@ -67,7 +70,8 @@ pub(super) fn path(
                     continue;
                 }
                 let data = param.parameter_data_ref();
-                let ty = param_type(cx, data, param_pointer)?;
+                let ty = param_type(cx, data, param_pointer);
+                let ty = cx.note(ty)?.unwrap_or(TypeRef::String);
                 path_params.push(Param {
                     name: name.clone(),
                     ident: cx.idents.claim(&names::field_name(&name)),
@@ -110,12 +114,16 @@ pub(super) fn query(
                 ..
             } => {
                 if !matches!(style, QueryStyle::Form) {
-                    return Err(Error::unsupported(
+                    cx.note::<()>(Err(Error::unsupported(
                         format!("query parameter style `{style:?}`"),
                         &param_pointer.push("style"),
-                    ));
+                    )))?;
+                    continue;
                 }
-                let ty = param_type(cx, parameter_data, param_pointer)?;
+                let ty = param_type(cx, parameter_data, param_pointer);
+                let Some(ty) = cx.note(ty)? else {
+                    continue;
+                };
                 query_params.push(Param {
                     name: parameter_data.name.clone(),
                     ident: cx.idents.claim(&names::field_name(&parameter_data.name)),
@@ -126,10 +134,10 @@ pub(super) fn query(
                 });
             }
             Parameter::Header { .. } => {
-                return Err(Error::unsupported("header parameter", param_pointer));
+                cx.note::<()>(Err(Error::unsupported("header parameter", param_pointer)))?;
             }
             Parameter::Cookie { .. } => {
-                return Err(Error::unsupported("cookie parameter", param_pointer));
+                cx.note::<()>(Err(Error::unsupported("cookie parameter", param_pointer)))?;
             }
         }
     }

@@ -16,19 +16,22 @@ use openapiv3::{
 pub(super) fn add_models(cx: &mut Context<'_>, operation: &OaOperation) -> Result<(), Error> {
     for (status, response) in &operation.responses.responses {
         let response_pointer = cx.pointer.push("responses").push(status.to_string());
-        let (response, response_pointer) =
-            resolve::resolve(cx.spec.components.as_ref(), response, &response_pointer)?;
+        let resolved = resolve::resolve(cx.spec.components.as_ref(), response, &response_pointer);
+        let Some((response, response_pointer)) = cx.note(resolved)? else {
+            continue;
+        };
         for (media, content) in &response.content {
             if let (Some(schema), true) = (&content.schema, is_json(media)) {
                 let schema_pointer = response_pointer
                     .push("content")
                     .push(media.clone())
                     .push("schema");
-                cx.space.add(
+                let added = cx.space.add(
                     schema,
                     &format!("{} response {status}", cx.operation_id),
                     &schema_pointer,
-                )?;
+                );
+                cx.note(added)?;
             }
         }
     }
@@ -50,10 +53,12 @@ pub(super) fn unwrap_property(
     }
 }
 
-/// The JSON schema of the lowest 2xx response that has one (`2XX` counts after explicit
-/// codes), with its pointer, or `None` when no success response carries JSON.
+/// The JSON schema of the lowest 2xx response that has content (`2XX` counts after
+/// explicit codes), with its pointer, or `None` when no success response has content. When
+/// that content is not JSON with a schema, the construct is recorded and the answer is
+/// `None`.
 pub(super) fn success_schema(
-    cx: &Context<'_>,
+    cx: &mut Context<'_>,
     operation: &OaOperation,
 ) -> Result<Option<(ReferenceOr<Schema>, Pointer)>, Error> {
     let mut candidates: Vec<(u16, &StatusCode, &ReferenceOr<Response>)> = operation
@@ -69,12 +74,18 @@ pub(super) fn success_schema(
     candidates.sort_by_key(|(order, _, _)| *order);
     for (_, status, response) in candidates {
         let response_pointer = cx.pointer.push("responses").push(status.to_string());
-        let (response, response_pointer) =
-            resolve::resolve(cx.spec.components.as_ref(), response, &response_pointer)?;
+        let resolved = resolve::resolve(cx.spec.components.as_ref(), response, &response_pointer);
+        // Recorded by `add_models`, which resolves every response first.
+        let Ok((response, response_pointer)) = resolved else {
+            return Ok(None);
+        };
         if response.content.is_empty() {
             continue;
         }
-        let (media, schema) = json_schema_of(&response.content, &response_pointer, "response")?;
+        let found = json_schema_of(&response.content, &response_pointer, "response");
+        let Some((media, schema)) = cx.note(found)? else {
+            return Ok(None);
+        };
         let schema_pointer = response_pointer.push("content").push(media).push("schema");
         return Ok(Some((schema.clone(), schema_pointer)));
     }

@@ -3,10 +3,10 @@
 //! deduplicated by structure and named after their place.
 
 use super::dedup::shape_key;
-use super::merge::{Props, check_extra_map};
+use super::merge::{Props, extra_map};
 use super::unions::is_null_branch;
 use super::{EnumValue, Field, Hint, StructDef, TypeEntry, TypeId, TypeKind, TypeRef, TypeSpace};
-use crate::error::Error;
+use crate::error::{Construct, Error};
 use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::resolve;
@@ -15,6 +15,9 @@ use openapiv3::{
 };
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
+
+/// What a type that holds an unsupported construct is until it is left out.
+const PLACEHOLDER: TypeKind = TypeKind::Alias(TypeRef::Any);
 
 /// What a schema becomes.
 pub(super) enum Shape {
@@ -46,7 +49,8 @@ pub(super) enum AnyAs {
 impl TypeSpace {
     /// Converts the component `id` (its schema at `pointer`). A component that is a `$ref`
     /// is an alias; any other registers its structural key before its inline schemas are
-    /// converted, so that an inline copy of it is the component itself.
+    /// converted, so that an inline copy of it is the component itself. A component that
+    /// needs an unsupported construct holds it and is a placeholder.
     pub(super) fn convert_component(
         &mut self,
         id: TypeId,
@@ -56,13 +60,16 @@ impl TypeSpace {
         let name = self.entry(id).name.clone();
         let (kind, doc) = match schema {
             ReferenceOr::Reference { reference } => {
-                let target = self.ref_type(reference, pointer)?;
-                (TypeKind::Alias(target), None)
+                let target = self.converting(id, |space| space.ref_type(reference, pointer))?;
+                (TypeKind::Alias(target.unwrap_or(TypeRef::Any)), None)
             }
             ReferenceOr::Item(schema) => {
                 self.by_shape.entry(shape_key(schema)).or_insert(id);
-                let kind = self.kind_of(schema, &name, pointer)?;
-                (kind, schema.schema_data.description.clone())
+                let kind = self.converting(id, |space| space.kind_of(schema, &name, pointer))?;
+                (
+                    kind.unwrap_or(PLACEHOLDER),
+                    schema.schema_data.description.clone(),
+                )
             }
         };
         let entry = &mut self.entries[id.0];
@@ -79,7 +86,10 @@ impl TypeSpace {
         name: &str,
         pointer: &Pointer,
     ) -> Result<TypeKind, Error> {
-        match self.classify(schema, pointer)? {
+        let mut found = Vec::new();
+        let shape = self.classify(schema, pointer, &mut found)?;
+        self.note_all(found)?;
+        match shape {
             Shape::Struct(props) => Ok(TypeKind::Struct(self.struct_def(name, props)?)),
             // An enum with no value to name would be an enum without variants.
             Shape::StringEnum(values) if values.is_empty() => Err(Error::unsupported(
@@ -131,12 +141,14 @@ impl TypeSpace {
         hint: &Hint,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        let ty = match self.classify(schema, pointer)? {
+        // Only the shape decides here; the constructs are recorded when the type is made.
+        let ty = match self.classify(schema, pointer, &mut Vec::new())? {
             Shape::Plain => self.plain_type(schema, hint, pointer)?,
             Shape::Struct(_) | Shape::StringEnum(_) | Shape::Union(..) => {
                 let key = shape_key(schema);
-                if let Some(id) = self.by_shape.get(&key) {
-                    TypeRef::Named(*id)
+                if let Some(&id) = self.by_shape.get(&key) {
+                    self.met_again(id, pointer);
+                    TypeRef::Named(id)
                 } else {
                     let name = self.claim_name(hint);
                     let id = self.push(TypeEntry {
@@ -146,8 +158,9 @@ impl TypeSpace {
                         kind: TypeKind::Pending,
                     });
                     self.by_shape.insert(key, id);
-                    let kind = self.kind_of(schema, &name, pointer)?;
-                    self.entries[id.0].kind = kind;
+                    let kind =
+                        self.converting(id, |space| space.kind_of(schema, &name, pointer))?;
+                    self.entries[id.0].kind = kind.unwrap_or(PLACEHOLDER);
                     TypeRef::Named(id)
                 }
             }
@@ -232,8 +245,15 @@ impl TypeSpace {
         Ok(TypeRef::Map(Box::new(value)))
     }
 
-    /// Decides what an inline or component schema becomes.
-    pub(super) fn classify(&self, schema: &Schema, pointer: &Pointer) -> Result<Shape, Error> {
+    /// Decides what an inline or component schema becomes. Unsupported constructs that
+    /// leave the shape clear (an `additionalProperties` schema beside `properties`, an
+    /// `allOf` part that is not an object) go to `found`.
+    pub(super) fn classify(
+        &self,
+        schema: &Schema,
+        pointer: &Pointer,
+        found: &mut Vec<Construct>,
+    ) -> Result<Shape, Error> {
         let discriminator = schema.schema_data.discriminator.clone();
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(StringType { enumeration, .. }))
@@ -244,7 +264,7 @@ impl TypeSpace {
                 ))
             }
             SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                check_extra_map(object.additional_properties.as_ref(), pointer)?;
+                found.extend(extra_map(object.additional_properties.as_ref(), pointer));
                 Ok(Shape::Struct(Props::own(
                     &object.properties,
                     &object.required,
@@ -265,7 +285,7 @@ impl TypeSpace {
                     // `allOf: [$ref]` only decorates a reference: the same type.
                     return Ok(Shape::Plain);
                 }
-                Ok(Shape::Struct(self.merge_all_of(all_of, pointer)?))
+                Ok(Shape::Struct(self.merge_all_of(all_of, pointer, found)?))
             }
             SchemaKind::Any(any) => {
                 if !any.one_of.is_empty() {
@@ -281,14 +301,14 @@ impl TypeSpace {
                     ));
                 }
                 if !any.all_of.is_empty() {
-                    let mut props = self.merge_all_of(&any.all_of, pointer)?;
+                    let mut props = self.merge_all_of(&any.all_of, pointer, found)?;
                     let own = Props::own(&any.properties, &any.required, pointer);
                     props.merge(own);
                     return Ok(Shape::Struct(props));
                 }
                 match any_type(any) {
                     AnyAs::Object if !any.properties.is_empty() => {
-                        check_extra_map(any.additional_properties.as_ref(), pointer)?;
+                        found.extend(extra_map(any.additional_properties.as_ref(), pointer));
                         Ok(Shape::Struct(Props::own(
                             &any.properties,
                             &any.required,
@@ -323,7 +343,9 @@ impl TypeSpace {
             } else {
                 Hint::one(qualified)
             };
-            let ty = self.convert_ref(&schema, &hint, &pointer)?;
+            // A property whose type needs an unsupported construct: the struct holds it.
+            let ty = self.convert_ref(&schema, &hint, &pointer);
+            let ty = self.note(ty)?.unwrap_or(TypeRef::Any);
             let (doc, default) = match &schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.clone(),

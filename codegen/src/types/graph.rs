@@ -1,10 +1,13 @@
 //! Walks over the graph of named types once every schema is converted: which types are
-//! reachable (the rest is not emitted), which aliases contain themselves (they become
-//! newtypes) and which fields and variants must be boxed (cycles held by value).
+//! reachable (the rest is not emitted), which are left out for an unsupported construct
+//! (those that hold one and, through the graph, those that use them), which aliases contain
+//! themselves (they become newtypes) and which fields and variants must be boxed (cycles
+//! held by value).
 
-use super::{TypeId, TypeKind, TypeRef, TypeSpace};
-use crate::error::Error;
-use std::collections::BTreeSet;
+use super::{Exclusion, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::error::{Construct, Error};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 impl TypeSpace {
     /// Named types an entry refers to, in order.
@@ -22,17 +25,49 @@ impl TypeSpace {
         out
     }
 
-    /// The types reachable from the roots (components and what [`TypeSpace::add`]
-    /// returned).
-    pub(super) fn reachable(&self) -> BTreeSet<TypeId> {
+    /// The types reachable from `roots` (the components and what [`TypeSpace::add`]
+    /// returned, or some of them).
+    pub(super) fn reachable_from(
+        &self,
+        roots: impl IntoIterator<Item = TypeId>,
+    ) -> BTreeSet<TypeId> {
         let mut reachable = BTreeSet::new();
-        let mut stack: Vec<TypeId> = self.roots.iter().copied().collect();
+        let mut stack: Vec<TypeId> = roots.into_iter().collect();
         while let Some(id) = stack.pop() {
             if reachable.insert(id) {
                 stack.extend(self.children(id));
             }
         }
         reachable
+    }
+
+    /// Leaves out the types that hold an unsupported construct and every type that uses a
+    /// left-out one, each with the first left-out type it was found to use (a walk from
+    /// the holders backwards along the edges, in id order, so it is deterministic).
+    pub(super) fn exclude(&mut self) {
+        let mut users: Vec<Vec<TypeId>> = vec![Vec::new(); self.entries.len()];
+        for from in 0..self.entries.len() {
+            for to in self.children(TypeId(from)) {
+                users[to.0].push(TypeId(from));
+            }
+        }
+        let mut excluded = BTreeMap::new();
+        let mut queue = VecDeque::new();
+        for (&id, held) in &self.problems {
+            let mut held = held.clone();
+            Construct::sort(&mut held);
+            excluded.insert(id, Exclusion::Holds(held));
+            queue.push_back(id);
+        }
+        while let Some(id) = queue.pop_front() {
+            for &user in &users[id.0] {
+                if let Entry::Vacant(slot) = excluded.entry(user) {
+                    slot.insert(Exclusion::Uses(id));
+                    queue.push_back(user);
+                }
+            }
+        }
+        self.excluded = excluded;
     }
 
     /// Aliases that can reach themselves through other aliases (`Tree = Vec<Tree>`, or
@@ -444,7 +479,7 @@ mod tests {
         assert_eq!(names(&space), ["A", "B", "C", "D", "AInner"]);
         // Through fields, aliases and collections, not to unrelated types.
         space.roots = BTreeSet::from([named(&space, "A").0]);
-        space.emitted = Some(space.reachable());
+        space.emitted = Some(space.reachable_from(space.roots.clone()));
         assert_eq!(names(&space), ["A", "B", "C", "AInner"]);
     }
 }

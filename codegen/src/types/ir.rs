@@ -43,7 +43,7 @@ impl TypeRef {
     }
 
     /// Pushes every named type this refers to, through collections and `Option`, in order.
-    pub(super) fn visit_named(&self, out: &mut Vec<TypeId>) {
+    pub fn visit_named(&self, out: &mut Vec<TypeId>) {
         match self {
             TypeRef::Named(id) => out.push(*id),
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {

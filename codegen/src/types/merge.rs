@@ -1,10 +1,12 @@
 //! `allOf`: the properties of every part merged into one object. References are followed
 //! and nested `allOf`s flattened; a later part overrides a property of an earlier one, and
 //! `required` is the union of the parts'. Each referenced schema is merged once however
-//! many paths reach it, so chains of `allOf` diamonds stay linear.
+//! many paths reach it, so chains of `allOf` diamonds stay linear. A part that cannot be
+//! merged (not an object, or a `$ref` that cannot be followed) is an unsupported construct,
+//! recorded while the other parts are merged.
 
 use super::TypeSpace;
-use crate::error::Error;
+use crate::error::{Construct, Error};
 use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -54,29 +56,42 @@ impl Props {
 }
 
 /// An object with `properties` cannot also have an `additionalProperties` schema (a struct
-/// has no room for the other keys).
-pub(super) fn check_extra_map(
+/// has no room for the other keys): the construct, if the object at `pointer` has one.
+pub(super) fn extra_map(
     additional: Option<&AdditionalProperties>,
     pointer: &Pointer,
-) -> Result<(), Error> {
-    if let Some(AdditionalProperties::Schema(_)) = additional {
-        return Err(Error::unsupported(
+) -> Option<Construct> {
+    match additional {
+        Some(AdditionalProperties::Schema(_)) => Some(Construct::new(
             "object with both `properties` and an `additionalProperties` schema",
             &pointer.push("additionalProperties"),
-        ));
+        )),
+        _ => None,
     }
-    Ok(())
 }
 
 impl TypeSpace {
     /// Merges the properties of every `allOf` part (references followed, nested `allOf`
-    /// flattened); later parts override earlier ones, `required` is the union.
+    /// flattened); later parts override earlier ones, `required` is the union. The
+    /// unsupported constructs of the parts go to `found`.
     pub(super) fn merge_all_of(
         &self,
         parts: &[ReferenceOr<Schema>],
         pointer: &Pointer,
+        found: &mut Vec<Construct>,
     ) -> Result<Props, Error> {
-        self.merge_parts(parts, pointer, 0, &mut BTreeMap::new())
+        self.merge_parts(parts, pointer, 0, &mut BTreeMap::new(), found)
+    }
+
+    /// [`Self::merge_all_of`] when it meets no unsupported construct.
+    fn merge_all_of_plainly(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Option<Props> {
+        let mut found = Vec::new();
+        let props = self.merge_all_of(parts, pointer, &mut found).ok()?;
+        found.is_empty().then_some(props)
     }
 
     /// The properties of an object schema, its `allOf` parts merged; `None` for other
@@ -87,9 +102,9 @@ impl TypeSpace {
             SchemaKind::Type(Type::Object(o)) => {
                 Some(Props::own(&o.properties, &o.required, &root))
             }
-            SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &root).ok(),
+            SchemaKind::AllOf { all_of } => self.merge_all_of_plainly(all_of, &root),
             SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                let mut props = self.merge_all_of(&any.all_of, &root).ok()?;
+                let mut props = self.merge_all_of_plainly(&any.all_of, &root)?;
                 props.merge(Props::own(&any.properties, &any.required, &root));
                 Some(props)
             }
@@ -107,6 +122,7 @@ impl TypeSpace {
         pointer: &Pointer,
         depth: usize,
         merged_refs: &mut BTreeMap<String, Props>,
+        found: &mut Vec<Construct>,
     ) -> Result<Props, Error> {
         if depth > MAX_DEPTH {
             return Err(Error::invalid(
@@ -122,14 +138,15 @@ impl TypeSpace {
                         props.clone()
                     } else {
                         let part_pointer = Pointer::from_ref(reference).unwrap_or_default();
-                        let props = self.part_props(part, &part_pointer, depth, merged_refs)?;
+                        let props =
+                            self.part_props(part, &part_pointer, depth, merged_refs, found)?;
                         merged_refs.insert(reference.clone(), props.clone());
                         props
                     }
                 }
                 ReferenceOr::Item(_) => {
                     let part_pointer = pointer.push("allOf").index(index);
-                    self.part_props(part, &part_pointer, depth, merged_refs)?
+                    self.part_props(part, &part_pointer, depth, merged_refs, found)?
                 }
             };
             merged.merge(props);
@@ -137,18 +154,29 @@ impl TypeSpace {
         Ok(merged)
     }
 
-    /// The properties one `allOf` part (at `part_pointer`) contributes.
+    /// The properties one `allOf` part (at `part_pointer`) contributes: none when it
+    /// needs an unsupported construct, which goes to `found`.
     fn part_props(
         &self,
         part: &ReferenceOr<Schema>,
         part_pointer: &Pointer,
         depth: usize,
         merged_refs: &mut BTreeMap<String, Props>,
+        found: &mut Vec<Construct>,
     ) -> Result<Props, Error> {
-        let schema = self.resolve(part, part_pointer)?;
+        let schema = match self.resolve(part, part_pointer) {
+            Ok(schema) => schema,
+            Err(error) => {
+                found.extend(error.into_constructs()?);
+                return Ok(Props::default());
+            }
+        };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
-                check_extra_map(object.additional_properties.as_ref(), part_pointer)?;
+                found.extend(extra_map(
+                    object.additional_properties.as_ref(),
+                    part_pointer,
+                ));
                 Ok(Props::own(
                     &object.properties,
                     &object.required,
@@ -156,18 +184,21 @@ impl TypeSpace {
                 ))
             }
             SchemaKind::AllOf { all_of } => {
-                self.merge_parts(all_of, part_pointer, depth + 1, merged_refs)
+                self.merge_parts(all_of, part_pointer, depth + 1, merged_refs, found)
             }
             SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
                 let mut props =
-                    self.merge_parts(&any.all_of, part_pointer, depth + 1, merged_refs)?;
+                    self.merge_parts(&any.all_of, part_pointer, depth + 1, merged_refs, found)?;
                 props.merge(Props::own(&any.properties, &any.required, part_pointer));
                 Ok(props)
             }
-            _ => Err(Error::unsupported(
-                "allOf part that is not an object",
-                part_pointer,
-            )),
+            _ => {
+                found.push(Construct::new(
+                    "allOf part that is not an object",
+                    part_pointer,
+                ));
+                Ok(Props::default())
+            }
         }
     }
 }
@@ -194,7 +225,11 @@ mod tests {
             .push("components")
             .push("schemas")
             .push(name);
-        let props = space.merge_all_of(all_of, &pointer)?;
+        let mut found = Vec::new();
+        let props = space.merge_all_of(all_of, &pointer, &mut found)?;
+        if !found.is_empty() {
+            return Err(Error::unsupported_all(found));
+        }
         Ok((
             props
                 .items

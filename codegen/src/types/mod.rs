@@ -13,6 +13,15 @@
 //!    enums (serde writes the tag itself) and drops types nothing refers to;
 //! 4. emitters read the entries; cycles are boxed at emission time ([`TypeSpace::boxed_edges`]).
 //!
+//! An unsupported construct does not stop the conversion: it is recorded as a construct the
+//! type being converted holds (the innermost named type whose schema contains it), the type
+//! gets a placeholder and the work goes on, so that every construct is found in one run
+//! ([`TypeSpace::unsupported`]). [`TypeSpace::finalize`] leaves out those types and every
+//! type that uses one of them ([`TypeSpace::excluded`]); the generator either reports the
+//! constructs or, told to skip them, emits the rest. An inline schema repeated verbatim is
+//! one type, so its constructs are recorded again at each place it is repeated. Errors in
+//! the spec itself ([`Error::Invalid`]) still stop the conversion.
+//!
 //! The work is split by job: `ir` holds the data (ids, [`TypeRef`], [`TypeEntry`], ...);
 //! `convert` decides what a schema becomes and converts it; `merge` merges the properties
 //! of `allOf` parts; `unions` classifies `oneOf`/`anyOf` (internally tagged by a
@@ -33,12 +42,21 @@ pub use ir::{
     UntaggedVariant,
 };
 
-use crate::error::Error;
+use crate::error::{Construct, Error};
 use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::resolve;
 use openapiv3::{Components, ReferenceOr, Schema};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Why a type is left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exclusion {
+    /// Its schema holds these unsupported constructs (sorted).
+    Holds(Vec<Construct>),
+    /// It uses this type, which is left out.
+    Uses(TypeId),
+}
 
 /// Names to try for an inline type, best first; the first is made unique if all are taken.
 #[derive(Debug, Clone)]
@@ -83,6 +101,12 @@ pub struct TypeSpace {
     roots: BTreeSet<TypeId>,
     /// The types to emit, once [`TypeSpace::finalize`] has run.
     emitted: Option<BTreeSet<TypeId>>,
+    /// The unsupported constructs each type holds itself.
+    problems: BTreeMap<TypeId, Vec<Construct>>,
+    /// The types being converted, innermost last: the owner of a construct met now.
+    owners: Vec<TypeId>,
+    /// The types left out and why, once [`TypeSpace::finalize`] has run.
+    excluded: BTreeMap<TypeId, Exclusion>,
 }
 
 impl TypeSpace {
@@ -114,6 +138,42 @@ impl TypeSpace {
             space.convert_component(id, &schema, &pointer)?;
         }
         Ok(space)
+    }
+
+    /// Every unsupported construct the schemas hold, sorted by pointer.
+    pub fn unsupported(&self) -> Vec<Construct> {
+        let mut all: Vec<Construct> = self.problems.values().flatten().cloned().collect();
+        Construct::sort(&mut all);
+        all
+    }
+
+    /// Whether [`TypeSpace::finalize`] left the type out.
+    pub fn is_excluded(&self, id: TypeId) -> bool {
+        self.excluded.contains_key(&id)
+    }
+
+    /// The types left out that would otherwise be emitted, in id order, with why.
+    pub fn excluded(&self) -> Vec<(TypeId, &TypeEntry, &Exclusion)> {
+        let complete = self.reachable_from(self.roots.iter().copied());
+        self.excluded
+            .iter()
+            .filter(|(id, _)| complete.contains(id))
+            .map(|(id, why)| (*id, self.entry(*id), why))
+            .collect()
+    }
+
+    /// The construct a left-out type is left out for: its own first one, or that of the
+    /// type it uses, followed to a type that holds one.
+    pub fn cause(&self, id: TypeId) -> Option<&Construct> {
+        let mut at = id;
+        // Each step moves to a type excluded earlier, so the walk ends.
+        for _ in 0..=self.excluded.len() {
+            match self.excluded.get(&at)? {
+                Exclusion::Holds(constructs) => return constructs.first(),
+                Exclusion::Uses(next) => at = *next,
+            }
+        }
+        None
     }
 
     /// Adds a schema met outside `#/components/schemas` (a request body, a response, a
@@ -153,13 +213,20 @@ impl TypeSpace {
     }
 
     /// Completes the space once every schema has been added: turns self-referring aliases
-    /// into newtypes, strips the tag property from tagged-union variant structs and keeps
-    /// only types reachable from the components and from the results of
-    /// [`TypeSpace::add`].
+    /// into newtypes, strips the tag property from tagged-union variant structs, leaves out
+    /// the types that hold or use an unsupported construct and keeps only types reachable
+    /// from the components and from the results of [`TypeSpace::add`].
     pub fn finalize(&mut self) -> Result<(), Error> {
         self.break_alias_cycles()?;
-        self.strip_tags()?;
-        self.emitted = Some(self.reachable());
+        self.strip_tags();
+        self.exclude();
+        let roots: Vec<TypeId> = self
+            .roots
+            .iter()
+            .copied()
+            .filter(|id| !self.is_excluded(*id))
+            .collect();
+        self.emitted = Some(self.reachable_from(roots));
         Ok(())
     }
 
@@ -172,6 +239,70 @@ impl TypeSpace {
             names: Unique::new(),
             roots: BTreeSet::new(),
             emitted: None,
+            problems: BTreeMap::new(),
+            owners: Vec::new(),
+            excluded: BTreeMap::new(),
+        }
+    }
+
+    /// `result`, or `None` with its unsupported constructs recorded as held by the type
+    /// being converted (the innermost); any other error is returned, and so are
+    /// unsupported constructs met outside every type.
+    fn note<T>(&mut self, result: Result<T, Error>) -> Result<Option<T>, Error> {
+        let constructs = match result {
+            Ok(value) => return Ok(Some(value)),
+            Err(error) => error.into_constructs()?,
+        };
+        let Some(&owner) = self.owners.last() else {
+            return Err(Error::Unsupported { constructs });
+        };
+        self.problems.entry(owner).or_default().extend(constructs);
+        Ok(None)
+    }
+
+    /// Records `constructs` as held by the type being converted.
+    fn note_all(&mut self, constructs: Vec<Construct>) -> Result<(), Error> {
+        if constructs.is_empty() {
+            return Ok(());
+        }
+        self.note::<()>(Err(Error::Unsupported { constructs }))
+            .map(|_| ())
+    }
+
+    /// `work` as the conversion of `id`: the unsupported constructs met in it (outside the
+    /// named types it makes) are `id`'s, and it gives `None`.
+    fn converting<T>(
+        &mut self,
+        id: TypeId,
+        work: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        self.owners.push(id);
+        let result = work(self);
+        let noted = self.note(result);
+        self.owners.pop();
+        noted
+    }
+
+    /// `id`, met again at `at` as a verbatim copy of its schema: the constructs it holds
+    /// under its first place are recorded at `at` too, where they also are.
+    fn met_again(&mut self, id: TypeId, at: &Pointer) {
+        let first = &self.entries[id.0].pointer;
+        let Some(held) = self.problems.get(&id) else {
+            return;
+        };
+        let copies: Vec<Construct> = held
+            .iter()
+            .filter_map(|c| {
+                let moved = c.pointer.rebase(first, at)?;
+                (moved != c.pointer).then(|| Construct::new(c.what.clone(), &moved))
+            })
+            .collect();
+        if let Some(held) = self.problems.get_mut(&id) {
+            for copy in copies {
+                if !held.contains(&copy) {
+                    held.push(copy);
+                }
+            }
         }
     }
 
@@ -219,6 +350,10 @@ mod tests {
     pub(super) fn space(components: serde_json::Value) -> Result<TypeSpace, Error> {
         let mut space = TypeSpace::new(&spec(components))?;
         space.finalize()?;
+        let unsupported = space.unsupported();
+        if !unsupported.is_empty() {
+            return Err(Error::unsupported_all(unsupported));
+        }
         Ok(space)
     }
 

@@ -6,10 +6,11 @@
 //! element union is written. The tag value of a branch comes from the discriminator's
 //! `mapping`, else from the value the branch pins, else (a `$ref` without a mapping) from the
 //! component name, as OpenAPI says. Other unions are untagged. Branches that only admit
-//! `null` carry no variant: they make the union optional.
+//! `null` carry no variant: they make the union optional. A branch that needs an
+//! unsupported construct is recorded as the union's and left out of its variants.
 
 use super::{Hint, TaggedVariant, TypeId, TypeKind, TypeRef, TypeSpace, UntaggedVariant};
-use crate::error::Error;
+use crate::error::{Construct, Error};
 use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::resolve;
@@ -56,22 +57,26 @@ impl TypeSpace {
         let mut scope = Unique::new();
         let mut variants = Vec::new();
         for (branch, branch_pointer) in branches {
-            let wire = self.tag_value(branch, &tag, &mapping).ok_or_else(|| {
-                Error::unsupported(
+            let Some(wire) = self.tag_value(branch, &tag, &mapping) else {
+                self.note::<()>(Err(Error::unsupported(
                     format!("union branch without a single value for the tag `{tag}`"),
                     branch_pointer,
-                )
-            })?;
+                )))?;
+                continue;
+            };
             let ident = scope.claim(&names::type_name(&wire));
             let hint = Hint::one(names::tagged_variant_type(&ident, name));
-            let ty = match self.convert_ref(branch, &hint, branch_pointer)? {
-                TypeRef::Named(id) => id,
-                _ => {
-                    return Err(Error::unsupported(
+            let ty = self.convert_ref(branch, &hint, branch_pointer);
+            let ty = match self.note(ty)? {
+                Some(TypeRef::Named(id)) => id,
+                Some(_) => {
+                    self.note::<()>(Err(Error::unsupported(
                         "discriminated union branch that is not an object",
                         branch_pointer,
-                    ));
+                    )))?;
+                    continue;
                 }
+                None => continue,
             };
             variants.push(TaggedVariant { ident, wire, ty });
         }
@@ -92,8 +97,10 @@ impl TypeSpace {
             };
             let ident = scope.claim(&base);
             let hint = Hint::one(names::untagged_variant_type(name, &ident));
-            let ty = self.convert_ref(branch, &hint, branch_pointer)?;
-            variants.push(UntaggedVariant { ident, ty });
+            let ty = self.convert_ref(branch, &hint, branch_pointer);
+            if let Some(ty) = self.note(ty)? {
+                variants.push(UntaggedVariant { ident, ty });
+            }
         }
         Ok(TypeKind::Untagged(variants))
     }
@@ -167,17 +174,22 @@ impl TypeSpace {
     }
 
     /// Removes the tag property from the variant structs of tagged unions (serde writes
-    /// and reads it from the enum) and records it as [`super::StructDef::omitted_tag`].
-    pub(super) fn strip_tags(&mut self) -> Result<(), Error> {
-        let mut strip: Vec<(TypeId, String, Pointer)> = Vec::new();
-        for entry in &self.entries {
+    /// and reads it from the enum) and records it as [`super::StructDef::omitted_tag`]. A
+    /// variant that is not a struct is a construct the union holds (unless the variant
+    /// holds one itself, for which it is a placeholder).
+    pub(super) fn strip_tags(&mut self) {
+        let mut strip: Vec<(TypeId, String, TypeId)> = Vec::new();
+        for (index, entry) in self.entries.iter().enumerate() {
             if let TypeKind::Tagged { tag, variants } = &entry.kind {
                 for variant in variants {
-                    strip.push((variant.ty, tag.clone(), entry.pointer.clone()));
+                    strip.push((variant.ty, tag.clone(), TypeId(index)));
                 }
             }
         }
-        for (id, tag, union_pointer) in strip {
+        for (id, tag, union) in strip {
+            if self.problems.contains_key(&id) {
+                continue;
+            }
             let entry = &mut self.entries[id.0];
             match &mut entry.kind {
                 TypeKind::Struct(def) => {
@@ -185,17 +197,17 @@ impl TypeSpace {
                     def.omitted_tag = Some(tag);
                 }
                 _ => {
-                    return Err(Error::unsupported(
+                    let construct = Construct::new(
                         format!(
                             "discriminated union branch `{}` that is not an object",
                             entry.name
                         ),
-                        &union_pointer,
-                    ));
+                        &self.entries[union.0].pointer,
+                    );
+                    self.problems.entry(union).or_default().push(construct);
                 }
             }
         }
-        Ok(())
     }
 }
 
