@@ -2,42 +2,15 @@
 //! once, .gitignore, hidden files and excludes respected), files named explicitly always
 //! checked unless `--force-exclude`, and standard input only when data comes in.
 
-use std::io::Write;
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-/// Runs `dynroute` in `dir`; standard input is `/dev/null` unless `stdin` is given (then a
-/// pipe that brings it).
+use support::{stderr, stdout};
+
 fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dynroute"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-    let mut child = command.spawn().expect("dynroute runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(input)
-            .expect("stdin accepts input");
-    }
-    child.wait_with_output().expect("dynroute finishes")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    support::run_in(dir, args, stdin)
 }
 
 /// The files named in short-format output, in order, each once.

@@ -1,4 +1,5 @@
-//! Shared by the command's tests: a real `dynroute serve` process on a free port.
+//! Shared by the command's tests: running `dynroute` in a folder, and a real `dynroute serve`
+//! process on a free port.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -71,4 +72,40 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Runs `dynroute` in `dir`; standard input is `/dev/null` unless `stdin` is given (then a
+/// pipe that brings it).
+pub fn run_in(dir: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dynroute"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    let mut child = command.spawn().expect("dynroute runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(input)
+            .expect("stdin accepts input");
+    }
+    child.wait_with_output().expect("dynroute finishes")
+}
+
+/// A process's standard output as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A process's standard error as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
