@@ -197,13 +197,14 @@ pub fn read(file: &Path, text: &str) -> Result<Option<Settings>, SettingsError> 
         }
     };
     let at = |pointer: &str, at_key: bool, message: &str| {
-        let located = locate::locate(&parsed.ast, pointer, at_key);
+        let located = locate::locate(&parsed, pointer, at_key);
         error_at(file, text, located.start, pointer, message)
     };
     if let Some(duplicate) = parsed.duplicates.first() {
         return Err(at(&duplicate.pointer, true, &duplicate.message));
     }
-    let Value::Object(top) = &parsed.value else {
+    let value = parsed.root().to_value();
+    let Value::Object(top) = &value else {
         return Err(at("", false, "the settings file must hold a JSON object"));
     };
     for key in top.keys() {

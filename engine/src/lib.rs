@@ -102,12 +102,12 @@ pub fn load(file: &str, bytes: Vec<u8>) -> Result<Graph, Refusal> {
         })
     };
     let parsed = parse::parse(&report.text).map_err(|e| invalid(&e.message))?;
-    let doc = document::extract(&parsed.value).map_err(|f| invalid(&f.message))?;
+    let doc = document::extract(parsed.root()).map_err(|f| invalid(&f.message))?;
     let (elements, pointer) = doc
         .elements
         .ok_or_else(|| invalid("the file holds no route elements"))?;
-    let items = elements
-        .as_array()
-        .ok_or_else(|| invalid("the elements are not an array"))?;
-    Graph::new(items, &pointer).map_err(Refusal::Graph)
+    let serde_json::Value::Array(items) = elements.to_value() else {
+        return Err(invalid("the elements are not an array"));
+    };
+    Graph::new(&items, &pointer).map_err(Refusal::Graph)
 }

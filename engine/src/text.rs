@@ -85,7 +85,7 @@ fn json(text: &str) -> Result<Document, SyntaxError> {
         }
     })?;
     if let Some(duplicate) = parsed.duplicates.first() {
-        let at = dynroute_validator::locate::locate(&parsed.ast, &duplicate.pointer, true);
+        let at = dynroute_validator::locate::locate(&parsed, &duplicate.pointer, true);
         let position = index.position(text, at.start);
         return Err(SyntaxError {
             line: position.line,
@@ -93,24 +93,33 @@ fn json(text: &str) -> Result<Document, SyntaxError> {
             message: duplicate.message.clone(),
         });
     }
-    let mut pointers = Vec::new();
-    collect_pointers(&parsed.value, String::new(), &mut pointers);
-    let place = |at_key: bool| -> HashMap<String, (usize, usize)> {
-        let offsets: Vec<usize> = pointers
-            .iter()
-            .map(|p| dynroute_validator::locate::locate(&parsed.ast, p, at_key).start)
-            .collect();
-        pointers
-            .iter()
-            .cloned()
-            .zip(index.positions(text, &offsets))
-            .map(|(pointer, at)| (pointer, (at.line, at.column)))
-            .collect()
-    };
-    let positions = place(false);
-    let keys = place(true);
+    // Every node's pointer with the offsets of its value and key, in one walk.
+    let mut nodes: Vec<(String, usize, Option<usize>)> = Vec::new();
+    let mut stack = vec![(parsed.root(), String::new())];
+    while let Some((node, at)) = stack.pop() {
+        for (key, child) in node.members() {
+            stack.push((child, format!("{at}/{}", escape(key))));
+        }
+        for (i, item) in node.items().enumerate() {
+            stack.push((item, format!("{at}/{i}")));
+        }
+        nodes.push((at, node.span().0, node.key_span().map(|k| k.0)));
+    }
+    let offsets: Vec<usize> = nodes
+        .iter()
+        .flat_map(|(_, value, key)| [*value, key.unwrap_or(*value)])
+        .collect();
+    let places = index.positions(text, &offsets);
+    let mut positions = HashMap::with_capacity(nodes.len());
+    let mut keys = HashMap::new();
+    for ((pointer, _, key), at) in nodes.into_iter().zip(places.chunks_exact(2)) {
+        if key.is_some() {
+            keys.insert(pointer.clone(), (at[1].line, at[1].column));
+        }
+        positions.insert(pointer, (at[0].line, at[0].column));
+    }
     Ok(Document {
-        value: parsed.value,
+        value: parsed.root().to_value(),
         positions,
         keys,
     })
@@ -123,32 +132,16 @@ pub fn locate(text: &str, pointers: &[String]) -> Vec<(usize, usize)> {
     let Ok(parsed) = dynroute_validator::parse::parse(text) else {
         return vec![(1, 1); pointers.len()];
     };
-    let offsets: Vec<usize> = pointers
-        .iter()
-        .map(|p| dynroute_validator::locate::locate(&parsed.ast, p, false).start)
+    let wanted: Vec<(&str, bool)> = pointers.iter().map(|p| (p.as_str(), false)).collect();
+    let offsets: Vec<usize> = dynroute_validator::locate::locate_all(&parsed, &wanted)
+        .into_iter()
+        .map(|at| at.start)
         .collect();
     dynroute_validator::source::LineIndex::new(text)
         .positions(text, &offsets)
         .into_iter()
         .map(|at| (at.line, at.column))
         .collect()
-}
-
-fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    match value {
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                collect_pointers(item, format!("{at}/{i}"), out);
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                collect_pointers(item, format!("{at}/{}", escape(key)), out);
-            }
-        }
-        _ => {}
-    }
-    out.push(at);
 }
 
 /// A collection being built.

@@ -35,12 +35,16 @@ fuzz_target!(|data: &[u8]| {
     // serde_json stops at 128 levels of nesting, the validator's parser at 512; compare
     // only where both limits are out of reach.
     if text.matches(['[', '{']).count() < 100 {
-        let ours = dynroute_validator::parse::parse(text).is_ok();
-        let serde = serde_json::from_str::<serde_json::Value>(text).is_ok();
-        assert_eq!(ours, serde, "parsers disagree on {text:?}");
+        let ours = dynroute_validator::parse::parse(text);
+        let serde = serde_json::from_str::<serde_json::Value>(text);
+        assert_eq!(ours.is_ok(), serde.is_ok(), "parsers disagree on {text:?}");
+        // Both read the same value (duplicate keys aside, where each keeps the last).
+        if let (Ok(ours), Ok(serde)) = (&ours, &serde) {
+            assert_eq!(&ours.root().to_value(), serde, "values differ for {text:?}");
+        }
     }
     if let Ok(parsed) = dynroute_validator::parse::parse(text)
-        && let Ok(doc) = dynroute_validator::document::extract(&parsed.value)
+        && let Ok(doc) = dynroute_validator::document::extract(parsed.root())
         && let Some((elements, pointer)) = doc.elements
     {
         let route = dynroute_validator::route::Route::new(elements, &pointer);

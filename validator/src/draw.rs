@@ -1,9 +1,8 @@
 //! Pictures of a route: Mermaid flowcharts and Graphviz DOT.
 
-use serde_json::Value;
-
 use crate::route::Route;
 use crate::text::unsafe_char;
+use crate::tree::Json;
 
 /// Output language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +35,11 @@ pub fn node_label(route: &Route<'_>, i: usize) -> Vec<String> {
     vec![e.id.unwrap_or("(no id)").to_string(), detail]
 }
 
-fn show(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn show(v: Json<'_>) -> String {
+    match v.as_str() {
+        Some(s) => s.to_string(),
+        None if v.is_object() || v.is_array() => v.to_value().to_string(),
+        None => v.raw().to_string(),
     }
 }
 

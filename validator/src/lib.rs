@@ -34,6 +34,7 @@ pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod text;
+pub mod tree;
 
 use std::collections::HashMap;
 
@@ -204,7 +205,7 @@ fn check_text(
     config: &Config,
 ) -> Result<(Vec<Diagnostic>, Counts), schema::SchemaError> {
     let schema = schema::embedded()?;
-    let parsed = match parse::parse(text) {
+    let mut parsed = match parse::parse(text) {
         Ok(p) => p,
         Err(e) => {
             let finding = Finding::new(
@@ -217,12 +218,13 @@ fn check_text(
             return Ok(to_diagnostics(file, text, vec![finding], &ranges, config));
         }
     };
-    let findings = findings(schema, &parsed.value, parsed.duplicates);
+    let duplicates = std::mem::take(&mut parsed.duplicates);
+    let findings = findings(schema, parsed.root(), duplicates);
     let wanted: Vec<(&str, bool)> = findings
         .iter()
         .map(|f| (f.pointer.as_str(), f.at_key))
         .collect();
-    let ranges: Vec<(usize, usize)> = locate::locate_all(&parsed.ast, &wanted)
+    let ranges: Vec<(usize, usize)> = locate::locate_all(&parsed, &wanted)
         .into_iter()
         .map(|at| (at.start, at.end))
         .collect();
@@ -233,7 +235,7 @@ fn check_text(
 /// do not stop the graph rules, which read whatever is well-formed.
 fn findings(
     schema: &schema::RouteSchema,
-    value: &serde_json::Value,
+    value: tree::Json<'_>,
     mut out: Vec<Finding>,
 ) -> Vec<Finding> {
     let doc = match document::extract(value) {
@@ -243,16 +245,18 @@ fn findings(
             return out;
         }
     };
+    let elements = doc
+        .elements
+        .as_ref()
+        .filter(|(elements, _)| elements.is_array());
     if let Some((route, pointer)) = &doc.route {
-        schema.check_route(route, pointer, &mut out);
+        schema.check_route(*route, elements.map(|(e, _)| *e), pointer, &mut out);
     }
     // Without an elements array there is no graph; the document schema has reported why.
     let mut graph = None;
-    if let Some((elements, pointer)) = &doc.elements
-        && let Some(items) = elements.as_array()
-    {
-        schema.check_elements(items, pointer, &mut out);
-        graph = Some(route::Route::new(elements, pointer));
+    if let Some((elements, pointer)) = elements {
+        schema.check_elements(*elements, pointer, &mut out);
+        graph = Some(route::Route::new(*elements, pointer));
     }
     // Only a route document's own keys are route fields: an API response's are not.
     let document = match (&doc.route, doc.shape) {
@@ -288,7 +292,7 @@ pub fn draw_bytes(
         && let Ok(document::Document {
             elements: Some((elements, pointer)),
             ..
-        }) = document::extract(&parsed.value)
+        }) = document::extract(parsed.root())
     {
         let route = route::Route::new(elements, &pointer);
         return Ok(Drawing::Picture(draw::draw(&route, format)));

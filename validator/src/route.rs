@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use crate::pointer::push_token;
+use crate::tree::Json;
 
 /// One output of an element.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +20,7 @@ pub struct Edge<'v> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element<'v> {
     /// The element's JSON value.
-    pub value: &'v Value,
+    pub value: Json<'v>,
     /// `id`, when it is a string.
     pub id: Option<&'v str>,
     /// `type`, when it is a string.
@@ -62,9 +61,8 @@ pub struct Route<'v> {
 
 impl<'v> Route<'v> {
     /// Reads the graph out of an elements array (anything else gives an empty route).
-    pub fn new(elements: &'v Value, base: &str) -> Route<'v> {
-        let items = elements.as_array().map(Vec::as_slice).unwrap_or_default();
-        let elements: Vec<Element<'v>> = items.iter().map(read_element).collect();
+    pub fn new(elements: Json<'v>, base: &str) -> Route<'v> {
+        let elements: Vec<Element<'v>> = elements.items().map(read_element).collect();
         let mut by_id = HashMap::with_capacity(elements.len());
         for (i, e) in elements.iter().enumerate() {
             if let Some(id) = e.id {
@@ -131,13 +129,12 @@ impl<'v> Route<'v> {
     }
 }
 
-fn read_element(value: &Value) -> Element<'_> {
+fn read_element(value: Json<'_>) -> Element<'_> {
     let edges = value
         .get("outputs")
-        .and_then(Value::as_object)
         .map(|outputs| {
             outputs
-                .iter()
+                .members()
                 .filter_map(|(label, target)| {
                     Some(Edge {
                         label,
@@ -149,8 +146,8 @@ fn read_element(value: &Value) -> Element<'_> {
         .unwrap_or_default();
     Element {
         value,
-        id: value.get("id").and_then(Value::as_str),
-        kind: value.get("type").and_then(Value::as_str),
+        id: value.get("id").and_then(Json::as_str),
+        kind: value.get("type").and_then(Json::as_str),
         edges,
     }
 }

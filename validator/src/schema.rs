@@ -24,6 +24,7 @@ use crate::diagnostic::Finding;
 use crate::fields::{ElementFields, KnownFields};
 use crate::pointer::push_token;
 use crate::registry::names;
+use crate::tree::Json;
 
 /// The embedded schema text.
 pub const ROUTE_SCHEMA: &str = include_str!("../../spec/route.schema.json");
@@ -229,20 +230,28 @@ impl RouteSchema {
         self.branches.iter().find(|b| b.tag == tag)
     }
 
-    /// Validates a route document (without its elements' content).
-    pub fn check_route(&self, route: &Value, base: &str, out: &mut Vec<Finding>) {
-        for error in self.document.iter_errors(route) {
+    /// Validates a route document without its elements' content: the items of `elements`
+    /// (the route's elements array, when it has one) are checked by [`Self::check_elements`].
+    pub fn check_route(
+        &self,
+        route: Json<'_>,
+        elements: Option<Json<'_>>,
+        base: &str,
+        out: &mut Vec<Finding>,
+    ) {
+        let route = route.to_value_hollow(elements);
+        for error in self.document.iter_errors(&route) {
             out.push(finding(&error, base, None));
         }
     }
 
     /// Validates each element of the array at `base` against the branch its discriminator
-    /// selects.
-    pub fn check_elements(&self, items: &[Value], base: &str, out: &mut Vec<Finding>) {
+    /// selects, one element at a time.
+    pub fn check_elements(&self, items: Json<'_>, base: &str, out: &mut Vec<Finding>) {
         let tags: Vec<&str> = self.branches.iter().map(|b| b.tag.as_str()).collect();
-        for (i, element) in items.iter().enumerate() {
+        for (i, element) in items.items().enumerate() {
             let pointer = format!("{base}/{i}");
-            let Some(obj) = element.as_object() else {
+            if !element.is_object() {
                 out.push(Finding::new(
                     names::SCHEMA,
                     pointer,
@@ -251,12 +260,19 @@ impl RouteSchema {
                 ));
                 continue;
             };
-            let tag = obj.get(&self.discriminator);
-            let Some(branch) = tag.and_then(Value::as_str).and_then(|t| self.branch(t)) else {
-                out.push(unknown_tag(&self.discriminator, tag, &pointer, &tags));
+            let tag = element.get(&self.discriminator);
+            let Some(branch) = tag.and_then(Json::as_str).and_then(|t| self.branch(t)) else {
+                let tag = tag.map(Json::to_value);
+                out.push(unknown_tag(
+                    &self.discriminator,
+                    tag.as_ref(),
+                    &pointer,
+                    &tags,
+                ));
                 continue;
             };
-            for error in self.element.iter_errors(element) {
+            let element = element.to_value();
+            for error in self.element.iter_errors(&element) {
                 out.push(finding(&error, &pointer, Some(branch)));
             }
         }

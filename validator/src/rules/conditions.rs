@@ -9,8 +9,9 @@ use crate::pointer::push_token;
 use crate::registry::names;
 use crate::rules::Context;
 
-/// Each conditional element with its index and `properties.conditions` (`None` when absent).
-fn conditionals<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = (usize, Option<&'a Value>)> + 'a {
+/// Each conditional element with its index and `properties.conditions` (`None` when absent),
+/// as a `serde_json::Value`, which `crate::condition` reads.
+fn conditionals<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = (usize, Option<Value>)> + 'a {
     cx.graph.iter().flat_map(|route| {
         route
             .elements
@@ -20,7 +21,10 @@ fn conditionals<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = (usize, Option<
             .map(|(i, e)| {
                 (
                     i,
-                    e.value.get("properties").and_then(|p| p.get("conditions")),
+                    e.value
+                        .get("properties")
+                        .and_then(|p| p.get("conditions"))
+                        .map(|c| c.to_value()),
                 )
             })
     })
@@ -39,7 +43,7 @@ pub fn unreadable_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(Value::Object(map)) = conditions else {
             continue;
         };
-        if let Err(e) = condition::parse(map) {
+        if let Err(e) = condition::parse(&map) {
             out.push(Finding::new(
                 names::UNREADABLE_CONDITION,
                 format!("{}{}", conditions_pointer(cx, i), e.pointer),
@@ -62,6 +66,7 @@ pub fn constant_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .get("properties")
                 .is_some_and(|p| p.get("condition").is_some())
         });
+        let present = conditions.is_some();
         let (value, why) = match conditions {
             // A misspelt `condition` is reported by `ignored-property`, whose fix (rename it)
             // also fixes this: one finding per cause.
@@ -70,7 +75,7 @@ pub fn constant_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 true,
                 "there is no `conditions`, which always holds".to_string(),
             ),
-            Some(Value::Object(map)) => match condition::parse(map) {
+            Some(Value::Object(map)) => match condition::parse(&map) {
                 Ok(tree) => match constant(&tree) {
                     Some((value, why)) => (value, why),
                     None => continue,
@@ -86,7 +91,7 @@ pub fn constant_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         out.push(Finding::new(
             names::CONSTANT_CONDITION,
-            if conditions.is_some() {
+            if present {
                 pointer
             } else {
                 cx.graph.as_ref().map(|r| r.pointer(i)).unwrap_or_default()

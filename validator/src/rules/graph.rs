@@ -307,8 +307,7 @@ pub fn dead_end(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let has_outputs = element
                 .value
                 .get("outputs")
-                .and_then(|o| o.as_object())
-                .is_some_and(|o| !o.is_empty());
+                .is_some_and(|o| o.is_object() && !o.is_empty());
             if has_outputs {
                 out.push(Finding::new(
                     names::DEAD_END,
@@ -344,7 +343,9 @@ mod tests {
 
     fn cycles(elements: &Value) -> Vec<(String, String)> {
         let fields = KnownFields::default();
-        let cx = Context::new(None, Some(Route::new(elements, "/elements")), &fields);
+        let text = elements.to_string();
+        let parsed = crate::parse::parse(&text).expect("valid JSON");
+        let cx = Context::new(None, Some(Route::new(parsed.root(), "/elements")), &fields);
         let mut out = Vec::new();
         cycle(&cx, &mut out);
         out.into_iter()

@@ -9,18 +9,17 @@ pub mod suspicious;
 
 use std::cell::OnceCell;
 
-use serde_json::Value;
-
 use crate::diagnostic::Finding;
 use crate::fields::KnownFields;
 use crate::route::Route;
+use crate::tree::Json;
 
 /// What the checks read: the route document, the graph of its elements and the property names
 /// the schema declares. Every check has the signature `fn(&Context, &mut Vec<Finding>)`.
 pub struct Context<'a> {
     /// The route object and its pointer when the file is a route document (not a bare array
     /// of elements or an API response, whose top-level keys are not the route's).
-    pub document: Option<(&'a Value, &'a str)>,
+    pub document: Option<(Json<'a>, &'a str)>,
     /// The graph, when the file has an elements array; checks that read it find nothing
     /// without one.
     pub graph: Option<Route<'a>>,
@@ -32,7 +31,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context over a document and the graph of its elements.
     pub fn new(
-        document: Option<(&'a Value, &'a str)>,
+        document: Option<(Json<'a>, &'a str)>,
         graph: Option<Route<'a>>,
         fields: &'a KnownFields,
     ) -> Self {

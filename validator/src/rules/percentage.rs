@@ -8,8 +8,6 @@
 //! strings (they are JSON object keys), so an even split writes one number two ways:
 //! `"50%"` and `"50.0%"`.
 
-use serde_json::Value;
-
 use crate::diagnostic::Finding;
 use crate::pointer::push_token;
 use crate::registry::names;
@@ -88,13 +86,13 @@ pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if element.kind != Some("percentage") {
             continue;
         }
-        let Some(outputs) = element.value.get("outputs").and_then(Value::as_object) else {
+        let Some(outputs) = element.value.get("outputs").filter(|o| o.is_object()) else {
             continue; // the schema rule reports a missing or non-object `outputs`
         };
         let pointer = route.field(i, "outputs");
         let mut sum: u64 = 0;
         let mut malformed = false;
-        for key in outputs.keys() {
+        for (key, _) in outputs.members() {
             let (message, help) = match parse_key(key) {
                 Ok(v) => {
                     sum = sum.saturating_add(v);
@@ -163,11 +161,11 @@ pub fn zero_percent(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if element.kind != Some("percentage") {
             continue;
         }
-        let Some(outputs) = element.value.get("outputs").and_then(Value::as_object) else {
+        let Some(outputs) = element.value.get("outputs").filter(|o| o.is_object()) else {
             continue;
         };
         let pointer = route.field(i, "outputs");
-        for key in outputs.keys().filter(|key| parse_key(key) == Ok(0)) {
+        for (key, _) in outputs.members().filter(|(key, _)| parse_key(key) == Ok(0)) {
             out.push(
                 Finding::new(
                     names::ZERO_PERCENT,

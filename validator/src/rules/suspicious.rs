@@ -3,12 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
-
 use crate::diagnostic::Finding;
 use crate::pointer::push_token;
 use crate::registry::names;
 use crate::rules::Context;
+use crate::tree::{Json, Kind};
 
 /// Condition operators the documentation lists.
 pub const OPERATORS: &[&str] = &["$eq", "$ne", "$in", "$and", "$or"];
@@ -16,10 +15,8 @@ pub const OPERATORS: &[&str] = &["$eq", "$ne", "$in", "$and", "$or"];
 /// `ignored-property`: keys the schema does not declare, on the route document and on each
 /// element, its `properties` and its fixed-shape `outputs`.
 pub fn ignored_property(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if let Some((route, base)) = cx.document
-        && let Some(obj) = route.as_object()
-    {
-        for key in obj.keys() {
+    if let Some((route, base)) = cx.document {
+        for (key, _) in route.members() {
             if !cx.fields.is_route_field(key) {
                 out.push(ignored(push_token(base, key), key, &cx.fields.route));
             }
@@ -30,20 +27,21 @@ pub fn ignored_property(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(fields) = element.kind.and_then(|k| cx.fields.element(k)) else {
             continue;
         };
-        let Some(obj) = element.value.as_object() else {
+        let obj = element.value;
+        if !obj.is_object() {
             continue;
-        };
+        }
         let base = route.pointer(i);
         unknown_keys(obj, &fields.element, &base, out);
         if let (Some(known), Some(props)) = (
             &fields.properties,
-            obj.get("properties").and_then(Value::as_object),
+            obj.get("properties").filter(|p| p.is_object()),
         ) {
             unknown_keys(props, known, &push_token(&base, "properties"), out);
         }
         if let (Some(known), Some(outputs)) = (
             &fields.outputs,
-            obj.get("outputs").and_then(Value::as_object),
+            obj.get("outputs").filter(|o| o.is_object()),
         ) {
             unknown_keys(outputs, known, &push_token(&base, "outputs"), out);
         }
@@ -109,13 +107,8 @@ fn known_type(cx: &Context<'_>, kind: Option<&str>) -> bool {
     kind.is_some_and(|k| cx.fields.element(k).is_some())
 }
 
-fn unknown_keys(
-    obj: &serde_json::Map<String, Value>,
-    known: &BTreeSet<String>,
-    base: &str,
-    out: &mut Vec<Finding>,
-) {
-    for key in obj.keys() {
+fn unknown_keys(obj: Json<'_>, known: &BTreeSet<String>, base: &str, out: &mut Vec<Finding>) {
+    for (key, _) in obj.members() {
         if !known.contains(key) {
             out.push(ignored(push_token(base, key), key, known));
         }
@@ -155,14 +148,14 @@ fn ignored(pointer: String, key: &str, known: &BTreeSet<String>) -> Finding {
 }
 
 /// Walks a condition tree (iteratively) and warns on `$` keys outside the documented set.
-fn operators(conditions: &Value, base: &str, out: &mut Vec<Finding>) {
+fn operators(conditions: Json<'_>, base: &str, out: &mut Vec<Finding>) {
     let mut stack = vec![(conditions, base.to_string())];
     while let Some((value, pointer)) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map {
+        match value.kind() {
+            Kind::Object => {
+                for (key, child) in value.members() {
                     let child_pointer = push_token(&pointer, key);
-                    if key.starts_with('$') && !OPERATORS.contains(&key.as_str()) {
+                    if key.starts_with('$') && !OPERATORS.contains(&key) {
                         out.push(
                             Finding::new(
                                 names::UNKNOWN_OPERATOR,
@@ -176,8 +169,8 @@ fn operators(conditions: &Value, base: &str, out: &mut Vec<Finding>) {
                     stack.push((child, child_pointer));
                 }
             }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
+            Kind::Array => {
+                for (i, child) in value.items().enumerate() {
                     stack.push((child, format!("{pointer}/{i}")));
                 }
             }
@@ -187,7 +180,7 @@ fn operators(conditions: &Value, base: &str, out: &mut Vec<Finding>) {
 }
 
 fn implausible(
-    props: Option<&Value>,
+    props: Option<Json<'_>>,
     base: &str,
     field: &str,
     out: &mut Vec<Finding>,
@@ -201,7 +194,7 @@ fn implausible(
         out.push(Finding::new(
             names::IMPLAUSIBLE_VALUE,
             push_token(base, field),
-            format!("`{field}` is {value}, which cannot be meant"),
+            format!("`{field}` is {}, which cannot be meant", value.raw()),
             help,
         ));
     }
