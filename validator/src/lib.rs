@@ -329,6 +329,9 @@ fn to_diagnostics(
             }
         }
     }
+    if on.is_empty() {
+        return (Vec::new(), omitted);
+    }
     let index = source::LineIndex::new(text);
     let offsets: Vec<usize> = on
         .iter()

@@ -59,6 +59,9 @@ pub(crate) struct Node {
     pub(crate) flags: u8,
 }
 
+// The layout the module documentation promises.
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
+
 /// A parsed document, as the parser (module `parse`) builds it.
 #[derive(Debug, Clone)]
 pub struct Tree<'a> {
