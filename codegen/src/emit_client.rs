@@ -1,9 +1,12 @@
 //! Client emission: the operation IR -> one `impl Client` block of async methods.
 //!
 //! Every method only describes its request (method, encoded path, query, JSON body, the
-//! property to unwrap) and hands it to the hand-written runtime's `Client::execute`, which
-//! owns retries, timeouts, errors and decoding. The generated code therefore stays small
-//! and the behaviour lives in one reviewed place.
+//! property to unwrap; header and cookie parameters, a body in another media type and the
+//! `Accept` header as `RequestParts`) and hands it to the hand-written runtime's
+//! `Client::execute` (`execute_with` with parts, `execute_text`, `execute_bytes` or
+//! `execute_empty` for text, binary or empty answers), which owns retries, timeouts, errors
+//! and decoding. The generated code therefore stays small and the behaviour lives in one
+//! reviewed place.
 //!
 //! Shape of a method (for `GET /things/{id}` with an optional `page` query parameter):
 //!
@@ -19,14 +22,25 @@
 //!     }).await
 //! }
 //! ```
+//!
+//! With a header parameter and a text answer, the request is followed by its parts:
+//!
+//! ```text
+//! self.execute_text(crate::runtime::RequestSpec { .. }, crate::runtime::RequestParts {
+//!     headers: [crate::runtime::path::header_pairs("getNote", "X-Trace", x_trace)?].concat(),
+//!     accept: ::std::option::Option::Some("text/plain"),
+//!     ..::std::default::Default::default()
+//! }).await
+//! ```
 
 use crate::doc;
 use crate::emit_models::type_tokens;
 use crate::envelope::ErrorEnvelope;
-use crate::operations::{ClientIr, Operation, Param, PathPart};
-use crate::types::{TypeRef, TypeSpace};
+use crate::operations::{BodyKind, ClientIr, Operation, Param, PathPart, Returns};
+use crate::types::{TypeKind, TypeRef, TypeSpace};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 
 /// The contents of `operations.rs`.
 pub fn emit(ir: &ClientIr, space: &TypeSpace) -> TokenStream {
@@ -170,6 +184,28 @@ fn method_doc(op: &Operation, extra: Option<&str>, skip_query: Option<usize>) ->
             doc::code(property)
         ));
     }
+    match &op.returns {
+        Returns::Text { .. } => text.push_str(" Returns the response body as text."),
+        Returns::Bytes { .. } => text.push_str(" Returns the response body's bytes."),
+        Returns::Nothing | Returns::Json(_) => {}
+    }
+    if let Some(body) = &op.body {
+        let arg = doc::code(&body.ident);
+        let media = doc::code(&body.media);
+        match &body.kind {
+            BodyKind::Json(_) => {}
+            BodyKind::Form(_) => {
+                text.push_str(&format!(" Sends {arg} as {media} fields."));
+            }
+            BodyKind::Multipart { .. } => text.push_str(&format!(
+                " Sends {arg} as {media} parts: binary properties as file parts named after \
+                 the property, objects as JSON, other values as text."
+            )),
+            BodyKind::Text | BodyKind::Bytes => {
+                text.push_str(&format!(" Sends {arg} as it is, as {media}."));
+            }
+        }
+    }
     if let Some(extra) = extra {
         text.push_str("\n\n");
         text.push_str(extra);
@@ -180,13 +216,18 @@ fn method_doc(op: &Operation, extra: Option<&str>, skip_query: Option<usize>) ->
         .enumerate()
         .filter(|(i, _)| Some(*i) != skip_query)
         .map(|(_, p)| p);
+    // Header and cookie parameters say where they go: their Rust names differ more.
+    let place = |p: &Param, location: &str| format!(" ({location} {})", doc::code(&p.name));
     let params: Vec<String> = op
         .path_params
         .iter()
         .chain(query)
-        .map(|p| match &p.doc {
-            Some(d) => format!("* `{}`: {}", p.ident, d.trim()),
-            None => format!("* `{}`", p.ident),
+        .map(|p| (p, String::new()))
+        .chain(op.header_params.iter().map(|p| (p, place(p, "header"))))
+        .chain(op.cookie_params.iter().map(|p| (p, place(p, "cookie"))))
+        .map(|(p, place)| match &p.doc {
+            Some(d) => format!("* `{}`{place}: {}", p.ident, d.trim()),
+            None => format!("* `{}`{place}", p.ident),
         })
         .collect();
     if !params.is_empty() {
@@ -245,18 +286,203 @@ fn query_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> To
     let items = op.query_params.iter().enumerate().map(|(i, param)| {
         let name = &param.name;
         let explode = param.explode;
-        let arg = ident(&param.ident);
-        // An `Option<&T>` of the argument, as it is taken (see `arg_type`).
-        let value = match (&page_override, param.required, by_value(&param.ty)) {
-            (Some((index, expr)), _, _) if *index == i => expr.clone(),
-            (_, true, true) => quote!(::std::option::Option::Some(&#arg)),
-            (_, true, false) => quote!(::std::option::Option::Some(#arg)),
-            (_, false, true) => quote!(#arg.as_ref()),
-            (_, false, false) => quote!(#arg),
+        let value = match &page_override {
+            Some((index, expr)) if *index == i => expr.clone(),
+            _ => param_value(param),
         };
         quote!(crate::runtime::path::query_pairs(#op_id, #name, #value, #explode)?)
     });
     quote!([#(#items),*].concat())
+}
+
+/// An `Option<&T>` of a parameter's argument, as it is taken (see `arg_type`).
+fn param_value(param: &Param) -> TokenStream {
+    let arg = ident(&param.ident);
+    match (param.required, by_value(&param.ty)) {
+        (true, true) => quote!(::std::option::Option::Some(&#arg)),
+        (true, false) => quote!(::std::option::Option::Some(#arg)),
+        (false, true) => quote!(#arg.as_ref()),
+        (false, false) => quote!(#arg),
+    }
+}
+
+/// The `RequestParts` of an operation (header and cookie parameters, a body that is not
+/// JSON, the `Accept` header of a text or binary answer), or `None` when it has none.
+fn parts_expr(op: &Operation, space: &TypeSpace) -> Option<TokenStream> {
+    let op_id = &op.operation_id;
+    let mut fields = Vec::new();
+    let mut all = true;
+    let pairs = |params: &[Param], helper: TokenStream| {
+        let items = params.iter().map(|param| {
+            let name = &param.name;
+            let value = param_value(param);
+            quote!(#helper(#op_id, #name, #value)?)
+        });
+        quote!([#(#items),*].concat())
+    };
+    if op.header_params.is_empty() {
+        all = false;
+    } else {
+        let headers = pairs(
+            &op.header_params,
+            quote!(crate::runtime::path::header_pairs),
+        );
+        fields.push(quote!(headers: #headers));
+    }
+    if op.cookie_params.is_empty() {
+        all = false;
+    } else {
+        let cookies = pairs(
+            &op.cookie_params,
+            quote!(crate::runtime::path::cookie_pairs),
+        );
+        fields.push(quote!(cookies: #cookies));
+    }
+    match op
+        .body
+        .as_ref()
+        .and_then(|body| content_expr(op, body, space))
+    {
+        Some(content) => fields.push(quote!(content: #content)),
+        None => all = false,
+    }
+    match &op.returns {
+        Returns::Text { accept } | Returns::Bytes { accept } => {
+            fields.push(quote!(accept: ::std::option::Option::Some(#accept)));
+        }
+        Returns::Nothing | Returns::Json(_) => all = false,
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let rest = (!all).then(|| quote!(..::std::default::Default::default()));
+    Some(quote! {
+        crate::runtime::RequestParts {
+            #(#fields,)*
+            #rest
+        }
+    })
+}
+
+/// The `content:` of the parts, an `Option<Content>`: the encoded body, for bodies that are
+/// not JSON (`None` for JSON, which goes in the request's `body:`).
+fn content_expr(
+    op: &Operation,
+    body: &crate::operations::Body,
+    space: &TypeSpace,
+) -> Option<TokenStream> {
+    let op_id = &op.operation_id;
+    let arg = ident(&body.ident);
+    let media = &body.media;
+    // The encoding of the body bound to `arg`: a `Result` (`Fails`), an expression that
+    // may use `?` itself (`Asks`), or a plain value.
+    enum Encoding {
+        Fails(TokenStream),
+        Asks(TokenStream),
+        Plain(TokenStream),
+    }
+    let encoding = match &body.kind {
+        BodyKind::Json(_) => return None,
+        BodyKind::Form(_) => Encoding::Fails(quote!(crate::runtime::body::form(#op_id, #arg))),
+        BodyKind::Text => Encoding::Plain(quote!(crate::runtime::body::text(#media, #arg))),
+        BodyKind::Bytes => Encoding::Plain(quote!(crate::runtime::body::bytes(#media, #arg))),
+        BodyKind::Multipart { ty, content_types } => {
+            let parts = multipart_parts(op, space, ty, content_types, &arg);
+            Encoding::Asks(quote!(crate::runtime::body::multipart(#parts)))
+        }
+    };
+    let some = quote!(::std::option::Option::Some);
+    Some(match (body.required, encoding) {
+        (true, Encoding::Fails(encode)) => quote!(#some(#encode?)),
+        (true, Encoding::Asks(encode) | Encoding::Plain(encode)) => quote!(#some(#encode)),
+        (false, Encoding::Plain(encode)) => quote!(#arg.map(|#arg| #encode)),
+        (false, Encoding::Fails(encode)) => quote!(#arg.map(|#arg| #encode).transpose()?),
+        (false, Encoding::Asks(encode)) => quote! {
+            #arg.map(|#arg| ::std::result::Result::<_, crate::runtime::Error>::Ok(#encode))
+                .transpose()?
+        },
+    })
+}
+
+/// The parts of a multipart body bound to `arg`, a `Vec<Part>` expression that may use `?`: for a struct,
+/// each field in order, binary ones as file parts and the others as text parts; for a map or
+/// any other object, every property as text parts.
+fn multipart_parts(
+    op: &Operation,
+    space: &TypeSpace,
+    ty: &TypeRef,
+    content_types: &BTreeMap<String, String>,
+    arg: &Ident,
+) -> TokenStream {
+    let op_id = &op.operation_id;
+    let Some(fields) = struct_fields(space, ty) else {
+        return quote!(crate::runtime::body::object_parts(#op_id, #arg)?);
+    };
+    let items = fields.iter().map(|field| {
+        let wire = &field.wire;
+        let name = ident(&field.ident);
+        match file_layers(space, &field.ty, field.required) {
+            Some(layers) => {
+                let content_type = content_types
+                    .get(wire)
+                    .map(String::as_str)
+                    .unwrap_or("application/octet-stream");
+                let files = match layers {
+                    0 => quote!([&#arg.#name]),
+                    _ => {
+                        let flatten = (1..layers).map(|_| quote!(.flatten()));
+                        quote!(#arg.#name.iter() #(#flatten)*)
+                    }
+                };
+                quote!(crate::runtime::body::file_parts(#wire, #content_type, #files))
+            }
+            None => quote!(crate::runtime::body::text_parts(#op_id, #wire, &#arg.#name)?),
+        }
+    });
+    if fields.is_empty() {
+        return quote!(::std::vec::Vec::new());
+    }
+    quote!([#(#items),*].concat())
+}
+
+/// The fields of `ty` when it is a struct, directly or through aliases.
+fn struct_fields<'a>(space: &'a TypeSpace, ty: &'a TypeRef) -> Option<&'a [crate::types::Field]> {
+    let mut ty = ty;
+    // Aliases of aliases end; the bound only guards against a chain that refers to itself.
+    for _ in 0..64 {
+        let TypeRef::Named(id) = ty else {
+            return None;
+        };
+        match &space.entry(*id).kind {
+            TypeKind::Struct(def) => return Some(&def.fields),
+            TypeKind::Alias(target) => ty = target,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// For a field that holds bytes (`Vec<u8>`, possibly inside `Option`s and `Vec`s), how many
+/// `Option`s and `Vec`s are around them in the field's Rust type (an optional field adds an
+/// `Option` unless its type is one already); `None` for any other field.
+fn file_layers(space: &TypeSpace, ty: &TypeRef, required: bool) -> Option<usize> {
+    let mut layers = usize::from(!required && !matches!(ty, TypeRef::Option(_)));
+    let mut ty = ty;
+    for _ in 0..64 {
+        match ty {
+            TypeRef::Bytes => return Some(layers),
+            TypeRef::Option(inner) | TypeRef::Vec(inner) => {
+                layers += 1;
+                ty = inner;
+            }
+            TypeRef::Named(id) => match &space.entry(*id).kind {
+                TypeKind::Alias(target) => ty = target,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> TokenStream {
@@ -265,8 +491,7 @@ fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> 
     let path = path_expr(op);
     let query = query_expr(op, page_override);
     let body = match &op.body {
-        None => quote!(::std::option::Option::None),
-        Some(body) => {
+        Some(body) if matches!(body.kind, BodyKind::Json(_)) => {
             let arg = ident(&body.ident);
             if body.required {
                 quote!(::std::option::Option::Some(crate::runtime::path::json_body(#op_id, #arg)?))
@@ -274,6 +499,7 @@ fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> 
                 quote!(#arg.map(|body| crate::runtime::path::json_body(#op_id, body)).transpose()?)
             }
         }
+        _ => quote!(::std::option::Option::None),
     };
     let unwrap = match &op.unwrap {
         Some(property) => quote!(::std::option::Option::Some(#property)),
@@ -310,9 +536,19 @@ fn params_sig(
             .filter(|(i, _)| Some(*i) != skip_query)
             .map(|(_, p)| one(p, p.required)),
     );
+    args.extend(
+        op.header_params
+            .iter()
+            .chain(&op.cookie_params)
+            .map(|p| one(p, p.required)),
+    );
     if let Some(body) = &op.body {
         let name = ident(&body.ident);
-        let ty = type_tokens(space, &body.ty);
+        let ty = match body.ty() {
+            Some(ty) => type_tokens(space, ty),
+            None if matches!(body.kind, BodyKind::Text) => quote!(str),
+            None => quote!([u8]),
+        };
         args.push(if body.required {
             quote!(#name: & #lifetime #ty)
         } else {
@@ -328,14 +564,30 @@ fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
     let args = params_sig(op, space, &TokenStream::new(), None);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let request = request_expr(op, None);
-    let (returns, call) = match &op.returns {
-        Some(ty) => {
+    let parts = parts_expr(op, space);
+    let all_parts = parts
+        .clone()
+        .unwrap_or_else(|| quote!(crate::runtime::RequestParts::default()));
+    let (returns, call) = match (&op.returns, &parts) {
+        (Returns::Json(ty), None) => {
             let ty = type_tokens(space, ty);
             (ty, quote!(self.execute(#request).await))
         }
-        None => (
+        (Returns::Json(ty), Some(parts)) => {
+            let ty = type_tokens(space, ty);
+            (ty, quote!(self.execute_with(#request, #parts).await))
+        }
+        (Returns::Nothing, _) => (
             quote!(()),
-            quote!(self.execute_value(#request).await.map(|_| ())),
+            quote!(self.execute_empty(#request, #all_parts).await),
+        ),
+        (Returns::Text { .. }, _) => (
+            quote!(::std::string::String),
+            quote!(self.execute_text(#request, #all_parts).await),
+        ),
+        (Returns::Bytes { .. }, _) => (
+            quote!(::std::vec::Vec<u8>),
+            quote!(self.execute_bytes(#request, #all_parts).await),
         ),
     };
     quote! {
@@ -380,6 +632,12 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
     let item = type_tokens(space, &paging.item_ty);
     let op_id = &op.operation_id;
     let items = &paging.items;
+    let fetch = match parts_expr(op, space) {
+        None => quote!(self.execute_value(#request).await),
+        Some(parts) => {
+            quote!(self.execute_with::<::serde_json::Value>(#request, #parts).await)
+        }
+    };
     quote! {
         #docs
         #allow
@@ -387,7 +645,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
             -> crate::runtime::paging::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error>>
         {
             crate::runtime::paging::paginate(#op_id, #items, #page_size, move |#page_ident| async move {
-                self.execute_value(#request).await
+                #fetch
             })
         }
     }
@@ -400,6 +658,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("runtime/auth.rs", include_str!("../../runtime/src/auth.rs")),
+    ("runtime/body.rs", include_str!("../../runtime/src/body.rs")),
     (
         "runtime/client.rs",
         include_str!("../../runtime/src/client.rs"),

@@ -12,8 +12,8 @@
 //!   shadow the standard types.
 
 use crate::doc::{code, doc_attrs};
-use crate::json_number;
 use crate::types::{Field, StructDef, TypeEntry, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::{json_bytes, json_number};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -27,9 +27,13 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
         .map(|(id, entry)| emit_type(space, id, entry, &boxed));
     let numbers = space
         .types()
-        .any(|(_, entry)| holds_numbers(space, entry))
+        .any(|(_, entry)| holds(space, entry, json_number::holds_number))
         .then(json_number::module);
-    quote! { #(#items)* #numbers }
+    let bytes = space
+        .types()
+        .any(|(_, entry)| holds(space, entry, json_bytes::holds_bytes))
+        .then(json_bytes::module);
+    quote! { #(#items)* #numbers #bytes }
 }
 
 /// A path to the type usable from any module of the generated crate: standard types fully
@@ -41,6 +45,7 @@ pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer32 => quote!(i32),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Named(id) => {
             let name = format_ident!("{}", space.entry(*id).name);
@@ -61,17 +66,13 @@ pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// Whether a field or variant of the type is serialized through [`json_number`].
-fn holds_numbers(space: &TypeSpace, entry: &TypeEntry) -> bool {
+/// Whether a field or variant of the type holds what `holds_in` finds in a type reference
+/// (numbers for [`json_number`], bytes for [`json_bytes`]), so that it goes through a helper.
+fn holds(space: &TypeSpace, entry: &TypeEntry, holds_in: fn(&TypeSpace, &TypeRef) -> bool) -> bool {
     match &entry.kind {
-        TypeKind::Struct(def) => def
-            .fields
-            .iter()
-            .any(|f| json_number::holds_number(space, &f.ty)),
-        TypeKind::Untagged(variants) => variants
-            .iter()
-            .any(|v| json_number::holds_number(space, &v.ty)),
-        TypeKind::Newtype(ty) => json_number::holds_number(space, ty),
+        TypeKind::Struct(def) => def.fields.iter().any(|f| holds_in(space, &f.ty)),
+        TypeKind::Untagged(variants) => variants.iter().any(|v| holds_in(space, &v.ty)),
+        TypeKind::Newtype(ty) => holds_in(space, ty),
         TypeKind::StringEnum(_)
         | TypeKind::Tagged { .. }
         | TypeKind::Alias(_)
@@ -182,7 +183,8 @@ fn emit_type(
                 let ident = format_ident!("{}", v.ident);
                 let ty = field_type(space, &v.ty, |to| boxed.contains(&(id, to)));
                 let numbers = json_number::serialize_attr(space, &v.ty);
-                quote!(#numbers #ident(#ty),)
+                let bytes = json_bytes::with_attr(space, &v.ty);
+                quote!(#numbers #bytes #ident(#ty),)
             });
             quote! {
                 #doc
@@ -196,12 +198,13 @@ fn emit_type(
         }
         TypeKind::Newtype(ty) => {
             let numbers = json_number::serialize_attr(space, ty);
+            let bytes = json_bytes::with_attr(space, ty);
             let ty = field_type(space, ty, |to| boxed.contains(&(id, to)));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(transparent)]
-                pub struct #name(#numbers pub #ty);
+                pub struct #name(#numbers #bytes pub #ty);
             }
         }
         TypeKind::Alias(ty) => {
@@ -253,11 +256,13 @@ fn emit_field(
         }
     };
     let numbers = json_number::serialize_attr(space, &field.ty);
+    let bytes = json_bytes::with_attr(space, &field.ty);
     quote! {
         #doc
         #rename
         #optional
         #numbers
+        #bytes
         pub #ident: #ty,
     }
 }

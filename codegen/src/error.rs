@@ -28,7 +28,7 @@ impl fmt::Display for At<'_> {
 /// One construct the generator does not handle, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Construct {
-    /// The construct, e.g. `multipart/form-data request body`.
+    /// The construct, e.g. `object header parameter`.
     pub what: String,
     /// Where it is in the spec.
     pub pointer: Pointer,

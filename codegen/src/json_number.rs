@@ -26,6 +26,7 @@ pub fn holds_number(space: &TypeSpace, ty: &TypeRef) -> bool {
         | TypeRef::Integer
         | TypeRef::Integer32
         | TypeRef::Boolean
+        | TypeRef::Bytes
         | TypeRef::Any => false,
     }
 }

@@ -4,9 +4,11 @@
 //! [`parse`] (JSON or YAML text -> `openapiv3::OpenAPI`, YAML read by [`yaml`]) -> [`types`]
 //! (the type space: every schema named once, deduplicated, `allOf` merged, unions
 //! classified, cycles found; split into `convert`, `merge`, `unions`, `dedup` and `graph`)
-//! and [`operations`] (the operation IR: `params`, `body`, `responses`, `pagination`) ->
+//! and [`operations`] (the operation IR: `params`, `body`, `responses`, `pagination`,
+//! `media`) ->
 //! [`emit_models`] / [`emit_client`]
-//! (tokens: made only there and in the helpers they call, [`doc`] and [`json_number`]) ->
+//! (tokens: made only there and in the helpers they call, [`doc`], [`json_number`] and
+//! [`json_bytes`]) ->
 //! [`render`] (`syn::File` -> prettyplease -> text with an `@generated` header).
 //!
 //! Shared by the steps: [`resolve`] is the one `$ref` resolver (into
@@ -19,7 +21,8 @@
 //! document; [`envelope`] reads the error envelope a description declares; [`krate`] wraps
 //! the output in a standalone crate and tells its files from others by their header.
 //! [`doc`] makes descriptions safe as doc comments and
-//! [`json_number`] writes whole `f64`s as JSON integers.
+//! [`json_number`] writes whole `f64`s as JSON integers; [`json_bytes`] reads and writes
+//! binary properties (`Vec<u8>`) in JSON.
 //!
 //! Nothing here names a particular API: which component is a "route document" is a
 //! setting, decided by the caller.
@@ -29,6 +32,7 @@ pub mod emit_client;
 pub mod emit_models;
 pub mod envelope;
 pub mod error;
+pub mod json_bytes;
 pub mod json_number;
 pub mod krate;
 pub mod names;

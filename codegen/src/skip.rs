@@ -3,7 +3,7 @@
 //!
 //! A type is left out when its schema holds an unsupported construct or when it uses a
 //! type that is left out (a field, a variant, an alias, an item); an operation when it
-//! holds one itself (a header parameter, a form body, ...) or when a type in its signature
+//! holds one itself (an object header parameter, a body in a media range, ...) or when a type in its signature
 //! (parameters, body, returned type, page items) is left out; a `$ref` path item with all
 //! its operations. Everything else is generated as it would be without them: names are
 //! decided before anything is left out, so a later generation that supports the construct
@@ -78,7 +78,7 @@ impl Skipped {
     }
 }
 
-/// `left out operation `getThing` at #/paths/~1things/get: header parameter at ...`; for an
+/// `left out operation `getThing` at #/paths/~1things/get: object header parameter at ...`; for an
 /// item left out through a type it uses: `... uses type `Pet`, left out for `not` schema at
 /// ...`. One line.
 impl fmt::Display for Skipped {
@@ -166,14 +166,16 @@ fn uses(space: &TypeSpace, used: TypeId) -> Reason {
     }
 }
 
-/// The named types in the signature of an operation, in order: path and query parameters,
-/// body, returned type, page items.
+/// The named types in the signature of an operation, in order: path, query, header and
+/// cookie parameters, body, returned type, page items.
 fn signature(operation: &Operation) -> Vec<TypeId> {
     let mut types: Vec<&TypeRef> = Vec::new();
     types.extend(operation.path_params.iter().map(|p| &p.ty));
     types.extend(operation.query_params.iter().map(|p| &p.ty));
-    types.extend(operation.body.iter().map(|b| &b.ty));
-    types.extend(operation.returns.iter());
+    types.extend(operation.header_params.iter().map(|p| &p.ty));
+    types.extend(operation.cookie_params.iter().map(|p| &p.ty));
+    types.extend(operation.body.as_ref().and_then(|b| b.ty()));
+    types.extend(operation.returns.ty());
     types.extend(operation.pagination.iter().map(|p| &p.item_ty));
     let mut ids = Vec::new();
     for ty in types {

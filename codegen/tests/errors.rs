@@ -19,10 +19,10 @@ fn error(fixture: &str) -> String {
 }
 
 #[test]
-fn multipart_body() {
+fn multipart_body_that_is_not_an_object() {
     assert_eq!(
         error("multipart"),
-        "unsupported: multipart/form-data request body at #/paths/~1upload/post/requestBody (line 1, column 106)"
+        "unsupported: multipart body that is not an object at #/paths/~1upload/post/requestBody/content/multipart~1form-data/schema (line 1, column 155)"
     );
 }
 
@@ -184,7 +184,7 @@ fn yaml_errors_after_parsing_have_the_line_and_column_of_their_pointer() {
     );
     assert_eq!(
         error("yaml_header_parameter"),
-        "unsupported: header parameter at #/paths/~1things/get/parameters/1 (line 15, column 11)"
+        "unsupported: object header parameter at #/paths/~1things/get/parameters/1/schema (line 17, column 11)"
     );
 }
 
@@ -196,13 +196,13 @@ pub const PARTIAL: &str = "\
   allOf part that is not an object at #/components/schemas/Mixed/allOf/1 (line 103, column 65)
   union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf/0 (line 99, column 19)
   union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf/1 (line 99, column 39)
-  response media type `application/json` without a schema at #/paths/~1health/get/responses/200/content/application~1json (line 65, column 64)
+  request body in the media range `*/*` (no media type to send) at #/paths/~1health/get/requestBody/content/*~1* (line 65, column 37)
   $ref path item at #/paths/~1legacy (line 68, column 5)
-  header parameter at #/paths/~1pets/get/parameters/1 (line 11, column 11)
+  object header parameter at #/paths/~1pets/get/parameters/1/schema (line 11, column 47)
   query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)
-  cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0 (line 43, column 24)
-  multipart/form-data request body at #/paths/~1pets~1{id}/put/requestBody (line 38, column 9)
-  response without a JSON media type (found text/csv) at #/paths/~1report/get/responses/200/content (line 59, column 57)";
+  array cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0/schema (line 43, column 60)
+  multipart body that is not an object at #/paths/~1pets~1{id}/put/requestBody/content/multipart~1form-data/schema (line 38, column 61)
+  response media type `text csv`, which is not a media type at #/paths/~1report/get/responses/200/content/text csv (line 59, column 69)";
 
 #[test]
 fn every_unsupported_construct_is_listed_at_once_sorted_by_pointer() {

@@ -1,13 +1,15 @@
 //! Snapshot tests: each fixture spec under `tests/fixtures/` (one per construct) and the
-//! models it produces under `tests/snapshots/`. Update with
-//! `EXPECTORATE=overwrite cargo test -p dynroute-codegen --test snapshots`.
+//! models it produces under `tests/snapshots/`; for the fixtures about the client (request
+//! parameters, bodies and responses), the operations too, under `tests/snapshots/client/`.
+//! Update with `EXPECTORATE=overwrite cargo test -p dynroute-codegen --test snapshots`.
 //! The snapshot for `spec/` is `client/src/generated/models.rs` itself, kept fresh by
 //! `xtask/tests/fresh.rs`.
 
 use dynroute_codegen::{Settings, generate};
 use std::path::Path;
 
-fn models(fixture: &str) -> String {
+/// The generated file `file` (`models.rs`, `operations.rs`) of `fixture`.
+fn generated(fixture: &str, file: &str) -> String {
     let path = Path::new("tests/fixtures").join(format!("{fixture}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let output = generate(
@@ -15,13 +17,59 @@ fn models(fixture: &str) -> String {
         &Settings::new(format!("tests/fixtures/{fixture}.json")),
     )
     .unwrap_or_else(|e| panic!("{fixture}: {e}"));
-    output.src.get("models.rs").cloned().unwrap_or_default()
+    output.src.get(file).cloned().unwrap_or_default()
+}
+
+fn models(fixture: &str) -> String {
+    generated(fixture, "models.rs")
 }
 
 fn check(fixture: &str) -> String {
     let text = models(fixture);
     expectorate::assert_contents(format!("tests/snapshots/{fixture}.rs"), &text);
     text
+}
+
+/// The operations of `fixture`, checked against its client snapshot (which `compile.rs`
+/// builds with the models snapshot and the runtime).
+fn check_client(fixture: &str) -> String {
+    let text = generated(fixture, "operations.rs");
+    expectorate::assert_contents(format!("tests/snapshots/client/{fixture}.rs"), &text);
+    text
+}
+
+/// The text of method `name` in `operations`, from its documentation to its end, with every
+/// run of white space made one space (so that assertions do not depend on line breaks).
+fn method(operations: &str, name: &str) -> String {
+    let at = operations
+        .find(&format!("pub async fn {name}("))
+        .unwrap_or_else(|| panic!("no method {name}"));
+    let start = operations[..at].rfind("\n    }\n").unwrap_or(0);
+    let rest = &operations[at..];
+    let end = rest
+        .find("\n    }\n")
+        .map_or(operations.len(), |end| end + at);
+    squash(&operations[start..end])
+}
+
+/// `text` with every run of white space made one space, none after `(` or `[` and none
+/// before `)`, `]`, `,` or `.`, and without trailing commas (as one line writes it).
+fn squash(text: &str) -> String {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::new();
+    for c in words.chars() {
+        if matches!(c, ')' | ']' | ',' | '.') && out.ends_with(' ') {
+            out.pop();
+        }
+        if matches!(c, ')' | ']') && out.ends_with(',') {
+            out.pop();
+        }
+        if c == ' ' && (out.ends_with('(') || out.ends_with('[')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[test]
@@ -232,6 +280,111 @@ fn descriptions_cannot_break_the_build() {
 }
 
 #[test]
+fn header_and_cookie_parameters_are_arguments_sent_as_headers() {
+    check("parameters");
+    let client = check_client("parameters");
+    let get = method(&client, "get_item");
+    for argument in [
+        "x_request_id: &str",
+        "x_limit: ::std::option::Option<i64>",
+        "x_ratio: ::std::option::Option<f64>",
+        "x_dry_run: ::std::option::Option<bool>",
+        "x_mode: ::std::option::Option<&crate::models::Mode>",
+        "x_tags: ::std::option::Option<&::std::vec::Vec<::std::string::String>>",
+        "user_agent: ::std::option::Option<&str>",
+        "session: &str",
+        "theme: ::std::option::Option<&crate::models::Mode>",
+        "visits: ::std::option::Option<i64>",
+    ] {
+        assert!(get.contains(argument), "{argument}");
+    }
+    // OpenAPI says to ignore a header parameter named `Accept`.
+    assert!(!get.contains("accept"), "{get}");
+    assert!(get.contains("* `x_request_id` (header `X-Request-Id`): Echoed in the response."));
+    assert!(get.contains("* `session` (cookie `session`)"));
+    assert_eq!(
+        get.matches("crate::runtime::path::header_pairs(").count(),
+        7
+    );
+    assert_eq!(
+        get.matches("crate::runtime::path::cookie_pairs(").count(),
+        3
+    );
+    assert!(get.contains("self.execute_with("));
+    // The paging helper sends the header with every page.
+    let stream = squash(&client[client.find("pub fn list_items_stream").unwrap_or_default()..]);
+    assert!(stream.contains("x_tenant: &'a str"), "{stream}");
+    assert!(stream.contains("header_pairs("), "{stream}");
+}
+
+#[test]
+fn request_bodies_are_sent_in_their_media_type() {
+    let models = check("request_bodies");
+    assert!(
+        models.contains("pub photo: ::std::vec::Vec<u8>,"),
+        "{models}"
+    );
+    assert!(
+        models.contains(
+            "pub thumbnails: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>>,"
+        )
+    );
+    let client = check_client("request_bodies");
+    let create = method(&client, "create_pet");
+    assert!(create.contains("body: &crate::models::NewPet"));
+    assert!(create.contains("crate::runtime::body::form(\"createPet\", body)?"));
+    let upload = method(&client, "upload_photo");
+    assert!(upload.contains("crate::runtime::body::text_parts(\"uploadPhoto\", \"caption\""));
+    // `encoding.contentType` names the file part's type (the first of a list).
+    let files = "crate::runtime::body::file_parts(\"photo\", \"image/png\", [&body.photo])";
+    assert!(upload.contains(files), "{upload}");
+    assert!(upload.contains("body.thumbnails.iter().flatten()"));
+    assert!(upload.contains("-> ::std::result::Result<(), crate::runtime::Error>"));
+    assert!(upload.contains("self.execute_empty("));
+    let blob = method(&client, "put_blob");
+    assert!(blob.contains("body: &[u8]"));
+    assert!(blob.contains("crate::runtime::body::bytes(\"application/octet-stream\", body)"));
+    let note = method(&client, "create_note");
+    assert!(note.contains("body: ::std::option::Option<&str>"));
+    assert!(note.contains("\"text/plain; charset=utf-8\""));
+    // Text, bytes or form fields: form fields come first.
+    let choice = method(&client, "submit_choice");
+    assert!(choice.contains("crate::runtime::body::form(\"submitChoice\", body)"));
+    let fields = method(&client, "upload_fields");
+    assert!(fields.contains("crate::runtime::body::object_parts(\"uploadFields\", body)?"));
+    // A media range cannot be sent: the concrete type is.
+    let image = method(&client, "post_image");
+    assert!(image.contains("crate::runtime::body::bytes(\"image/png\", body)"));
+}
+
+#[test]
+fn responses_are_read_as_their_media_type_says() {
+    let models = check("responses");
+    assert!(models.contains("#[serde(with = \"json_bytes\")]\n    pub data: ::std::vec::Vec<u8>,"));
+    assert_eq!(models.matches("mod json_bytes {").count(), 1);
+    let client = check_client("responses");
+    let returns = |name: &str, ty: &str, call: &str| {
+        let text = method(&client, name);
+        assert!(
+            text.contains(&format!(
+                "-> ::std::result::Result<{ty}, crate::runtime::Error>"
+            )),
+            "{name}: {text}"
+        );
+        assert!(text.contains(&format!("self.{call}(")), "{name}: {text}");
+    };
+    returns("health", "::serde_json::Value", "execute");
+    returns("get_report", "::std::string::String", "execute_text");
+    returns("get_page", "::std::string::String", "execute_text");
+    returns("get_photo", "::std::vec::Vec<u8>", "execute_bytes");
+    returns("download", "::std::vec::Vec<u8>", "execute_bytes");
+    returns("delete_photo", "()", "execute_empty");
+    returns("get_summary", "crate::models::Attachment", "execute");
+    assert!(method(&client, "get_page").contains("Some(\"text/html, text/plain\")"));
+    assert!(method(&client, "get_photo").contains("Some(\"image/png, image/jpeg\")"));
+}
+
+#[test]
 fn operation_schemas_become_models() {
     let text = check("operations");
     assert!(text.contains("pub struct CreateThingBody {"));
@@ -259,13 +412,13 @@ fn partial_generation_leaves_out_what_needs_an_unsupported_construct() {
             "left out type `Mixed` at #/components/schemas/Mixed: allOf part that is not an object at #/components/schemas/Mixed/allOf/1 (line 103, column 65)".to_string(),
             format!("left out type `Owner` at #/components/schemas/Owner: uses type `Label`, left out for {label}"),
             format!("left out type `Shape` at #/components/schemas/Shape: {tag}/0 (line 99, column 19); {tag}/1 (line 99, column 39)"),
-            "left out operation `health` at #/paths/~1health/get: response media type `application/json` without a schema at #/paths/~1health/get/responses/200/content/application~1json (line 65, column 64)".to_string(),
+            "left out operation `health` at #/paths/~1health/get: request body in the media range `*/*` (no media type to send) at #/paths/~1health/get/requestBody/content/*~1* (line 65, column 37)".to_string(),
             "left out path item `/legacy` at #/paths/~1legacy: $ref path item at #/paths/~1legacy (line 68, column 5)".to_string(),
-            "left out operation `listPets` at #/paths/~1pets/get: header parameter at #/paths/~1pets/get/parameters/1 (line 11, column 11); query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)".to_string(),
-            "left out operation `deletePet` at #/paths/~1pets~1{id}/delete: cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0 (line 43, column 24)".to_string(),
-            "left out operation `uploadPhoto` at #/paths/~1pets~1{id}/put: multipart/form-data request body at #/paths/~1pets~1{id}/put/requestBody (line 38, column 9)".to_string(),
+            "left out operation `listPets` at #/paths/~1pets/get: object header parameter at #/paths/~1pets/get/parameters/1/schema (line 11, column 47); query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)".to_string(),
+            "left out operation `deletePet` at #/paths/~1pets~1{id}/delete: array cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0/schema (line 43, column 60)".to_string(),
+            "left out operation `uploadPhoto` at #/paths/~1pets~1{id}/put: multipart body that is not an object at #/paths/~1pets~1{id}/put/requestBody/content/multipart~1form-data/schema (line 38, column 61)".to_string(),
             format!("left out operation `getOwner` at #/paths/~1pets~1{{id}}~1owner/get: uses type `Owner`, left out for {label}"),
-            "left out operation `getReport` at #/paths/~1report/get: response without a JSON media type (found text/csv) at #/paths/~1report/get/responses/200/content (line 59, column 57)".to_string(),
+            "left out operation `getReport` at #/paths/~1report/get: response media type `text csv`, which is not a media type at #/paths/~1report/get/responses/200/content/text csv (line 59, column 69)".to_string(),
         ]
     );
     assert_eq!((output.types, output.operations), (3, 2));

@@ -1,11 +1,12 @@
 //! Sends one described request: retries, timeouts, error mapping, the error envelope,
 //! decoding.
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::body::Content;
 use super::client::Client;
 use super::error::{Error, ErrorKind};
 use super::retry::{Attempt, Decision};
@@ -25,6 +26,27 @@ pub struct RequestSpec {
     pub body: Option<Vec<u8>>,
     /// The property of the success body to return instead of the whole body.
     pub unwrap: Option<&'static str>,
+}
+
+/// What a request carries besides its [`RequestSpec`]: header and cookie parameters, a body
+/// in another media type than JSON, and the media types it accepts in return. Generated
+/// operations that declare none of these send `RequestParts::default()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestParts {
+    /// Header parameters, `(name, value)` in order, values rendered by
+    /// [`path::header_pairs`](super::path::header_pairs). Each replaces a client-wide header
+    /// of the same name (`User-Agent`, say).
+    pub headers: Vec<(&'static str, String)>,
+    /// Cookie parameters, `(name, value)` in order, values encoded by
+    /// [`path::cookie_pairs`](super::path::cookie_pairs): sent together in one `Cookie`
+    /// header, `name=value; name2=value2`.
+    pub cookies: Vec<(&'static str, String)>,
+    /// A body in another media type than JSON ([`body`](super::body) encodes them), sent with
+    /// its `Content-Type` instead of [`RequestSpec::body`].
+    pub content: Option<Content>,
+    /// The `Accept` header, for operations that answer with something else than JSON
+    /// (`text/plain`, `image/png, image/jpeg`).
+    pub accept: Option<&'static str>,
 }
 
 /// Why a response body could not be read.
@@ -51,6 +73,14 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<
     Ok(body)
 }
 
+/// The final success response to a request.
+struct Success {
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: Vec<u8>,
+    attempts: u32,
+}
+
 impl Client {
     /// Sends `request` and decodes the (unwrapped) success body into `T`.
     ///
@@ -60,6 +90,65 @@ impl Client {
         let operation = request.operation_id;
         let value = self.execute_value(request).await?;
         decode_as(operation, value)
+    }
+
+    /// [`execute`](Client::execute) with header and cookie parameters, a body in another
+    /// media type or another `Accept` header: the success body is JSON, decoded into `T`.
+    pub async fn execute_with<T: DeserializeOwned>(
+        &self,
+        request: RequestSpec,
+        parts: RequestParts,
+    ) -> Result<T, Error> {
+        let success = send(self, &request, &parts).await?;
+        let value = self.finish_success(
+            &request,
+            success.status,
+            &success.headers,
+            &success.bytes,
+            success.attempts,
+        )?;
+        decode_as(request.operation_id, value)
+    }
+
+    /// Sends a request whose success body is text (`text/plain`, `text/html`, XML, ...) and
+    /// returns it. The `charset` of its `Content-Type` is honoured for UTF-8 (the default),
+    /// US-ASCII and ISO-8859-1; other charsets, and bytes that are not valid in the charset,
+    /// are an [`ErrorKind::Decode`] error holding the body read as UTF-8 with replacements.
+    /// A JSON body that the error envelope marks as failed is an error, as for JSON
+    /// operations; the response hook, which rewrites JSON, is not called.
+    pub async fn execute_text(
+        &self,
+        request: RequestSpec,
+        parts: RequestParts,
+    ) -> Result<String, Error> {
+        let success = send(self, &request, &parts).await?;
+        self.check_envelope(&request, &success)?;
+        decode_text(self, &request, success)
+    }
+
+    /// Sends a request whose success body is binary (`application/octet-stream`, an image,
+    /// ...) and returns its bytes as they arrived. A JSON body that the error envelope marks
+    /// as failed is an error, as for JSON operations.
+    pub async fn execute_bytes(
+        &self,
+        request: RequestSpec,
+        parts: RequestParts,
+    ) -> Result<Vec<u8>, Error> {
+        let success = send(self, &request, &parts).await?;
+        self.check_envelope(&request, &success)?;
+        Ok(success.bytes)
+    }
+
+    /// Sends a request whose success response declares no content: whatever body arrives is
+    /// ignored, except a JSON body that the error envelope marks as failed, which is an
+    /// error as for JSON operations.
+    pub async fn execute_empty(
+        &self,
+        request: RequestSpec,
+        parts: RequestParts,
+    ) -> Result<(), Error> {
+        let success = send(self, &request, &parts).await?;
+        self.check_envelope(&request, &success)
     }
 
     /// What [`execute`](Client::execute) makes of the final response to `request`, without
@@ -86,104 +175,48 @@ impl Client {
 
     /// Sends `request` and returns the (unwrapped) success body as JSON.
     pub async fn execute_value(&self, request: RequestSpec) -> Result<Value, Error> {
-        let operation = request.operation_id;
-        // Only POST is treated as possibly creating something on each call; see RetryPolicy.
-        let may_change_state = request.method == Method::POST;
-        let url = format!("{}{}", self.inner.base_url, request.path);
-        let max_retries = self.max_retries();
-        let policy = super::retry::RetryPolicy {
-            max_retries,
-            ..self.inner.retry.clone()
-        };
-        let timeout = self.timeout();
-        let mut attempt: u32 = 0;
-        loop {
-            let mut builder = self
-                .inner
-                .http
-                .request(request.method.clone(), &url)
-                .headers(self.inner.default_headers.clone())
-                .timeout(timeout);
-            if !request.query.is_empty() {
-                builder = builder.query(&request.query);
-            }
-            if let Some(body) = &request.body {
-                builder = builder
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(body.clone());
-            }
-
-            let failure = match builder.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match read_body(response, self.inner.max_response_bytes).await {
-                        Ok(bytes) if status.is_success() => {
-                            return self.finish_success(
-                                &request,
-                                status,
-                                &headers,
-                                &bytes,
-                                attempt + 1,
-                            );
-                        }
-                        Ok(bytes) => {
-                            let error = self
-                                .status_error(operation, status, &headers, &bytes)
-                                .with_attempts(attempt + 1);
-                            match policy.decide(
-                                attempt,
-                                may_change_state,
-                                Attempt::Status(status, &headers),
-                            ) {
-                                Decision::RetryAfter(delay) => delay,
-                                Decision::GiveUp => return Err(error),
-                            }
-                        }
-                        Err(Body::TooLarge) => {
-                            return Err(Error::new(ErrorKind::Decode, operation)
-                                .with_message(format!(
-                                    "the response body is larger than the limit of {} bytes \
-                                     (ClientBuilder::max_response_bytes)",
-                                    self.inner.max_response_bytes
-                                ))
-                                .with_status(status)
-                                .with_request_id(self.request_id(&headers))
-                                .with_attempts(attempt + 1));
-                        }
-                        Err(Body::Transport(err)) => {
-                            let error = Error::from_transport(operation, err)
-                                .with_status(status)
-                                .with_request_id(self.request_id(&headers))
-                                .with_attempts(attempt + 1);
-                            match policy.decide(attempt, may_change_state, Attempt::Interrupted) {
-                                Decision::RetryAfter(delay) => delay,
-                                Decision::GiveUp => return Err(error),
-                            }
-                        }
-                    }
-                }
-                Err(err) => {
-                    let outcome = if err.is_connect() {
-                        Attempt::ConnectFailed
-                    } else {
-                        Attempt::Interrupted
-                    };
-                    let error = Error::from_transport(operation, err).with_attempts(attempt + 1);
-                    match policy.decide(attempt, may_change_state, outcome) {
-                        Decision::RetryAfter(delay) => delay,
-                        Decision::GiveUp => return Err(error),
-                    }
-                }
-            };
-            tokio::time::sleep(failure).await;
-            attempt += 1;
-        }
+        let success = send(self, &request, &RequestParts::default()).await?;
+        self.finish_success(
+            &request,
+            success.status,
+            &success.headers,
+            &success.bytes,
+            success.attempts,
+        )
     }
 
     fn request_id(&self, headers: &HeaderMap) -> Option<String> {
         let name = self.inner.request_id_header.as_ref()?;
         headers.get(name)?.to_str().ok().map(str::to_owned)
+    }
+
+    /// For a success that is not decoded as JSON: an error when the body is JSON (by its
+    /// `Content-Type`, or for a response that declares none, by parsing) and the error
+    /// envelope marks it as failed.
+    fn check_envelope(&self, request: &RequestSpec, success: &Success) -> Result<(), Error> {
+        let envelope = &self.inner.envelope;
+        if envelope.success_property().is_none() {
+            return Ok(());
+        }
+        let declared = success
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok());
+        if declared.is_some_and(|media| !is_json(media)) {
+            return Ok(());
+        }
+        let Ok(body) = serde_json::from_slice::<Value>(&success.bytes) else {
+            return Ok(());
+        };
+        match envelope.failure(&body) {
+            None => Ok(()),
+            Some(flag) => Err(Error::new(ErrorKind::Api, request.operation_id)
+                .with_message(format!("the response reports `{flag}: false`"))
+                .with_status(success.status)
+                .with_details(envelope.details(&body))
+                .with_request_id(self.request_id(&success.headers))
+                .with_attempts(success.attempts)),
+        }
     }
 
     fn finish_success(
@@ -274,6 +307,226 @@ fn decode_as<T: DeserializeOwned>(operation: &'static str, value: Value) -> Resu
         Error::new(ErrorKind::Decode, operation)
             .with_message("the response does not match the expected type")
             .with_source(err)
+    })
+}
+
+/// Sends `request` with `parts`, retrying as the client's policy says, and returns the final
+/// success response, or the error of the last attempt.
+async fn send(
+    client: &Client,
+    request: &RequestSpec,
+    parts: &RequestParts,
+) -> Result<Success, Error> {
+    let operation = request.operation_id;
+    // Only POST is treated as possibly creating something on each call; see RetryPolicy.
+    let may_change_state = request.method == Method::POST;
+    let url = format!("{}{}", client.inner.base_url, request.path);
+    let policy = super::retry::RetryPolicy {
+        max_retries: client.max_retries(),
+        ..client.inner.retry.clone()
+    };
+    let timeout = client.timeout();
+    let (headers, body) = request_headers_and_body(client, request, parts)?;
+    let mut attempt: u32 = 0;
+    loop {
+        let mut builder = client
+            .inner
+            .http
+            .request(request.method.clone(), &url)
+            .headers(headers.clone())
+            .timeout(timeout);
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        if let Some(body) = body {
+            builder = builder.body(body.to_vec());
+        }
+
+        let failure = match builder.send().await {
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match read_body(response, client.inner.max_response_bytes).await {
+                    Ok(bytes) if status.is_success() => {
+                        return Ok(Success {
+                            status,
+                            headers,
+                            bytes,
+                            attempts: attempt + 1,
+                        });
+                    }
+                    Ok(bytes) => {
+                        let error = client
+                            .status_error(operation, status, &headers, &bytes)
+                            .with_attempts(attempt + 1);
+                        match policy.decide(
+                            attempt,
+                            may_change_state,
+                            Attempt::Status(status, &headers),
+                        ) {
+                            Decision::RetryAfter(delay) => delay,
+                            Decision::GiveUp => return Err(error),
+                        }
+                    }
+                    Err(Body::TooLarge) => {
+                        return Err(Error::new(ErrorKind::Decode, operation)
+                            .with_message(format!(
+                                "the response body is larger than the limit of {} bytes \
+                                 (ClientBuilder::max_response_bytes)",
+                                client.inner.max_response_bytes
+                            ))
+                            .with_status(status)
+                            .with_request_id(client.request_id(&headers))
+                            .with_attempts(attempt + 1));
+                    }
+                    Err(Body::Transport(err)) => {
+                        let error = Error::from_transport(operation, err)
+                            .with_status(status)
+                            .with_request_id(client.request_id(&headers))
+                            .with_attempts(attempt + 1);
+                        match policy.decide(attempt, may_change_state, Attempt::Interrupted) {
+                            Decision::RetryAfter(delay) => delay,
+                            Decision::GiveUp => return Err(error),
+                        }
+                    }
+                }
+            }
+            Err(err) => {
+                let outcome = if err.is_connect() {
+                    Attempt::ConnectFailed
+                } else {
+                    Attempt::Interrupted
+                };
+                let error = Error::from_transport(operation, err).with_attempts(attempt + 1);
+                match policy.decide(attempt, may_change_state, outcome) {
+                    Decision::RetryAfter(delay) => delay,
+                    Decision::GiveUp => return Err(error),
+                }
+            }
+        };
+        tokio::time::sleep(failure).await;
+        attempt += 1;
+    }
+}
+
+/// The headers of every attempt (the client's, then the request's own, which replace them by
+/// name) and the body: `parts.content` with its content type, else the JSON body.
+fn request_headers_and_body<'a>(
+    client: &Client,
+    request: &'a RequestSpec,
+    parts: &'a RequestParts,
+) -> Result<(HeaderMap, Option<&'a [u8]>), Error> {
+    let operation = request.operation_id;
+    let invalid =
+        |message: String| Error::new(ErrorKind::InvalidRequest, operation).with_message(message);
+    let mut headers = client.inner.default_headers.clone();
+    let mut own = HeaderMap::new();
+    for (name, value) in &parts.headers {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| invalid(format!("`{name}` is not a valid HTTP header name")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            invalid(format!(
+                "header parameter `{name}` holds a character that cannot be sent in a header"
+            ))
+        })?;
+        own.append(header, value);
+    }
+    if !parts.cookies.is_empty() {
+        let cookies: Vec<String> = parts
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let value = HeaderValue::from_str(&cookies.join("; "))
+            .map_err(|_| invalid("a cookie parameter cannot be sent in a header".to_owned()))?;
+        own.append(COOKIE, value);
+    }
+    if let Some(accept) = parts.accept {
+        let value = HeaderValue::from_str(accept)
+            .map_err(|_| invalid(format!("`{accept}` cannot be sent as the Accept header")))?;
+        own.append(ACCEPT, value);
+    }
+    let body = match (&parts.content, &request.body) {
+        (Some(content), _) => {
+            let value = HeaderValue::from_str(&content.content_type).map_err(|_| {
+                invalid(format!(
+                    "`{}` cannot be sent as the Content-Type header",
+                    content.content_type
+                ))
+            })?;
+            own.append(CONTENT_TYPE, value);
+            Some(content.bytes.as_slice())
+        }
+        (None, Some(json)) => {
+            own.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Some(json.as_slice())
+        }
+        (None, None) => None,
+    };
+    for name in own.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in &own {
+        headers.append(name.clone(), value.clone());
+    }
+    Ok((headers, body))
+}
+
+/// Whether a `Content-Type` is JSON (`application/json`, `application/problem+json`, ...).
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence
+            .get(essence.len().saturating_sub(5)..)
+            .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
+}
+
+/// The text of a success body, read in the charset its `Content-Type` names.
+fn decode_text(client: &Client, request: &RequestSpec, success: Success) -> Result<String, Error> {
+    let operation = request.operation_id;
+    let failed = |message: String, bytes: &[u8]| {
+        Error::new(ErrorKind::Decode, operation)
+            .with_message(message)
+            .with_status(success.status)
+            .with_request_id(client.request_id(&success.headers))
+            .with_body(Some(String::from_utf8_lossy(bytes).into_owned()))
+            .with_attempts(success.attempts)
+    };
+    let charset = success
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(charset)
+        .unwrap_or_else(|| "utf-8".to_owned());
+    match charset.as_str() {
+        "utf-8" | "utf8" | "us-ascii" | "ascii" => {
+            String::from_utf8(success.bytes).map_err(|err| {
+                failed(
+                    format!("the response body is not {charset} text"),
+                    err.as_bytes(),
+                )
+            })
+        }
+        "iso-8859-1" | "latin1" | "iso_8859-1" | "l1" => {
+            Ok(success.bytes.iter().map(|&byte| char::from(byte)).collect())
+        }
+        other => Err(failed(
+            format!(
+                "the response's charset `{other}` is not one the client reads \
+                 (utf-8, us-ascii, iso-8859-1)"
+            ),
+            &success.bytes,
+        )),
+    }
+}
+
+/// The `charset` parameter of a `Content-Type`, lower case, without quotes.
+fn charset(media: &str) -> Option<String> {
+    media.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
     })
 }
 
@@ -462,5 +715,71 @@ mod tests {
         assert_eq!(fine["ok"], Value::Bool(false));
         let err = decode_with::<Value>(Some(errors_only), None, 500, &[], body).unwrap_err();
         assert_eq!((err.kind(), err.details().len()), (ErrorKind::Server, 1));
+    }
+
+    #[test]
+    fn request_parts_replace_client_headers_and_share_one_cookie_header() {
+        let client = ClientBuilder::new("http://127.0.0.1:1")
+            .user_agent("client/1")
+            .build()
+            .unwrap();
+        let mut spec = request(None);
+        spec.body = Some(b"{}".to_vec());
+        let parts = RequestParts {
+            headers: vec![
+                ("User-Agent", "mine/2".to_owned()),
+                ("X-Tag", "a".to_owned()),
+                ("x-tag", "b".to_owned()),
+            ],
+            cookies: vec![
+                ("session", "s%3B1".to_owned()),
+                ("theme", "dark".to_owned()),
+            ],
+            content: Some(super::super::body::text("text/plain", "hi")),
+            accept: Some("text/plain"),
+        };
+        let (headers, body) = request_headers_and_body(&client, &spec, &parts).unwrap();
+        let all = |name: &str| -> Vec<&str> {
+            headers
+                .get_all(name)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .collect()
+        };
+        assert_eq!(all("user-agent"), ["mine/2"]);
+        assert_eq!(all("x-tag"), ["a", "b"]);
+        assert_eq!(all("cookie"), ["session=s%3B1; theme=dark"]);
+        assert_eq!(all("accept"), ["text/plain"]);
+        // The other media type wins over the JSON body.
+        assert_eq!(all("content-type"), ["text/plain"]);
+        assert_eq!(body, Some(&b"hi"[..]));
+
+        let bad = RequestParts {
+            headers: vec![("Bad Name", "x".to_owned())],
+            ..RequestParts::default()
+        };
+        let err = request_headers_and_body(&client, &spec, &bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        let none = RequestParts::default();
+        let (headers, body) = request_headers_and_body(&client, &spec, &none).unwrap();
+        assert_eq!(headers.get("content-type").unwrap(), "application/json");
+        assert_eq!(headers.get("accept").unwrap(), "application/json");
+        assert_eq!(body, Some(&b"{}"[..]));
+    }
+
+    #[test]
+    fn charsets_and_json_media_types_are_read_from_content_types() {
+        assert_eq!(
+            charset("text/plain; charset=UTF-8").as_deref(),
+            Some("utf-8")
+        );
+        assert_eq!(
+            charset("text/html;Charset=\"ISO-8859-1\"; q=1").as_deref(),
+            Some("iso-8859-1")
+        );
+        assert_eq!(charset("text/plain"), None);
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("Application/Problem+JSON"));
+        assert!(!is_json("text/json5") && !is_json("json") && !is_json("é"));
     }
 }

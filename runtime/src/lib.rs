@@ -1,8 +1,11 @@
 //! The hand-written runtime under the generated operations: configuration, credentials,
-//! retries with backoff, timeouts, the error type, path encoding, paging and a response hook.
+//! retries with backoff, timeouts, the error type, parameter encoding (path, query, header,
+//! cookie), request bodies other than JSON (form, multipart, text, bytes), paging and a
+//! response hook.
 //!
 //! It knows nothing about a particular API: generated code describes each request as a
-//! [`RequestSpec`] and calls [`Client::execute`]. What an API adds (an [`ErrorEnvelope`], a
+//! [`RequestSpec`] (plus [`RequestParts`] for headers, cookies and other media types) and
+//! calls [`Client::execute`] or one of its siblings. What an API adds (an [`ErrorEnvelope`], a
 //! request id header, a [`ResponseHook`]) is a [`ClientBuilder`] setting, off by default.
 //!
 //! Generated operations are inherent methods of [`Client`], which Rust allows only in the
@@ -12,6 +15,7 @@
 //! passes its tests with no API in reach, which is what keeps it API-agnostic.
 
 mod auth;
+pub mod body;
 mod client;
 mod envelope;
 mod error;
@@ -23,13 +27,14 @@ mod retry;
 mod secret;
 
 pub use auth::Credentials;
+pub use body::Content;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     RequestOptions,
 };
 pub use envelope::ErrorEnvelope;
 pub use error::{Error, ErrorDetail, ErrorKind};
-pub use execute::RequestSpec;
+pub use execute::{RequestParts, RequestSpec};
 pub use hook::ResponseHook;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;

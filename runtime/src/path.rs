@@ -1,6 +1,6 @@
-//! Path and query parameter encoding.
+//! Parameter encoding: path, query, header and cookie parameters.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -13,6 +13,17 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// What a cookie value may not hold as it is (RFC 6265 `cookie-octet` is printable ASCII
+/// but space, `"`, `,`, `;` and `\`), plus `%` itself, so that every value decodes back
+/// unambiguously. Other bytes (non-ASCII) are always escaped.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
 
 /// Percent-encodes one path parameter.
 ///
@@ -69,6 +80,69 @@ pub fn query_pairs<T: Serialize + ?Sized>(
     })
 }
 
+/// The `(name, value)` of one header parameter in OpenAPI's `simple` style: none for `None`
+/// or a null value; for an array, its items joined by commas (`a,b`); otherwise the value
+/// rendered as [`query_value`] does.
+///
+/// A value that cannot be sent in a header (a line break or another control character) is
+/// refused before anything is sent.
+pub fn header_pairs<T: Serialize + ?Sized>(
+    operation: &'static str,
+    name: &'static str,
+    value: Option<&T>,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let text = match to_json(operation, name, value)? {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(render).collect();
+            items.join(",")
+        }
+        other => render(&other),
+    };
+    if reqwest::header::HeaderValue::from_str(&text).is_err() {
+        return Err(
+            Error::new(ErrorKind::InvalidRequest, operation).with_message(format!(
+                "header parameter `{name}` holds a character that cannot be sent in a header \
+             (a line break or another control character)"
+            )),
+        );
+    }
+    Ok(vec![(name, text)])
+}
+
+/// The `(name, value)` of one cookie parameter: none for `None` or a null value; otherwise
+/// the value rendered as [`query_value`] does (an array's items joined by commas), then
+/// percent-encoded where a cookie value cannot hold it as it is: controls, space, `"`, `,`,
+/// `;`, `\`, `%` and every non-ASCII byte. The runtime sends every cookie of a request in
+/// one `Cookie` header (`name=value; name2=value2`).
+pub fn cookie_pairs<T: Serialize + ?Sized>(
+    operation: &'static str,
+    name: &'static str,
+    value: Option<&T>,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let text = match to_json(operation, name, value)? {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| utf8_percent_encode(&render(item), COOKIE_VALUE).to_string())
+                .collect();
+            return Ok(vec![(name, items.join(","))]);
+        }
+        other => render(&other),
+    };
+    Ok(vec![(
+        name,
+        utf8_percent_encode(&text, COOKIE_VALUE).to_string(),
+    )])
+}
+
 fn to_json<T: Serialize + ?Sized>(
     operation: &'static str,
     name: &'static str,
@@ -81,7 +155,9 @@ fn to_json<T: Serialize + ?Sized>(
     })
 }
 
-fn render(value: &Value) -> String {
+/// A parameter value as text: strings as they are, whole numbers without a fraction, other
+/// values as JSON writes them.
+pub(crate) fn render(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         Value::Number(number) => match whole_number(number) {
@@ -171,5 +247,65 @@ mod tests {
             [("page", "3".to_string())]
         );
         assert_eq!(query_pairs::<str>("list", "q", None, true).unwrap(), []);
+    }
+
+    #[test]
+    fn header_values_are_plain_text_and_arrays_are_comma_joined() {
+        assert_eq!(
+            header_pairs("get", "X-Trace", Some("a b")).unwrap(),
+            [("X-Trace", "a b".to_string())]
+        );
+        assert_eq!(
+            header_pairs("get", "X-Limit", Some(&50.0f64)).unwrap(),
+            [("X-Limit", "50".to_string())]
+        );
+        assert_eq!(
+            header_pairs("get", "X-Dry", Some(&true)).unwrap(),
+            [("X-Dry", "true".to_string())]
+        );
+        assert_eq!(
+            header_pairs("get", "X-Tags", Some(&["a", "b"])).unwrap(),
+            [("X-Tags", "a,b".to_string())]
+        );
+        assert_eq!(header_pairs::<str>("get", "X-None", None).unwrap(), []);
+        assert_eq!(
+            header_pairs("get", "X-Null", Some(&None::<String>)).unwrap(),
+            []
+        );
+        assert_eq!(
+            header_pairs("get", "X-Utf8", Some("café")).unwrap(),
+            [("X-Utf8", "café".to_string())]
+        );
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused_before_sending() {
+        for value in ["a\r\nInjected: 1", "a\nb", "nul\0"] {
+            let err = header_pairs("get", "X-Trace", Some(value)).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+            assert!(err.to_string().contains("`X-Trace`"), "{err}");
+        }
+    }
+
+    #[test]
+    fn cookie_values_are_percent_encoded_where_needed() {
+        assert_eq!(
+            cookie_pairs("get", "session", Some("abc-123_~!#$&'()*+./:<=>?@[]^`{|}")).unwrap(),
+            [("session", "abc-123_~!#$&'()*+./:<=>?@[]^`{|}".to_string())]
+        );
+        assert_eq!(
+            cookie_pairs("get", "q", Some("a b;c,d\"e\\f%g é")).unwrap(),
+            [("q", "a%20b%3Bc%2Cd%22e%5Cf%25g%20%C3%A9".to_string())]
+        );
+        assert_eq!(
+            cookie_pairs("get", "n", Some(&7i64)).unwrap(),
+            [("n", "7".to_string())]
+        );
+        assert_eq!(
+            cookie_pairs("get", "ids", Some(&["a,b", "c"])).unwrap(),
+            [("ids", "a%2Cb,c".to_string())]
+        );
+        assert_eq!(cookie_pairs::<str>("get", "q", None).unwrap(), []);
+        assert_eq!(cookie_pairs("get", "q", Some(&None::<String>)).unwrap(), []);
     }
 }

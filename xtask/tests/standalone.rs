@@ -62,11 +62,11 @@ const PARTLY_SUPPORTED: &str = r##"{
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
       }}},
       "post": {"operationId": "traceThing",
-        "parameters": [{"name": "X-Trace", "in": "header", "schema": {"type": "string"}}],
+        "parameters": [{"name": "X-Trace", "in": "header", "schema": {"type": "object"}}],
         "responses": {"204": {"description": "ok"}}}
     },
     "/upload": {"put": {"operationId": "upload",
-      "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+      "requestBody": {"content": {"*/*": {"schema": {"type": "string"}}}},
       "responses": {"204": {"description": "ok"}}}}
   },
   "components": {"schemas": {
@@ -363,9 +363,9 @@ fn every_unsupported_construct_is_an_error_and_nothing_is_written() {
             format!("reading {}", spec.display()),
             format!("error: {}: 3 unsupported constructs:", spec.display()),
             "  `not` schema at #/components/schemas/Odd/not (line 20, column 13)".to_string(),
-            "  header parameter at #/paths/~1things/post/parameters/0 (line 11, column 24)"
+            "  object header parameter at #/paths/~1things/post/parameters/0/schema (line 11, column 60)"
                 .to_string(),
-            "  application/octet-stream request body at #/paths/~1upload/put/requestBody (line 15, column 7)"
+            "  request body in the media range `*/*` (no media type to send) at #/paths/~1upload/put/requestBody/content/*~1* (line 15, column 35)"
                 .to_string(),
             "(pass --skip-unsupported to generate everything else and leave out what needs them)"
                 .to_string(),
@@ -397,8 +397,8 @@ fn skipping_unsupported_constructs_writes_the_rest_and_warns_once_per_item() {
             format!(
                 "warning: left out type `UsesOdd` at #/components/schemas/UsesOdd: uses type `Odd`, left out for {odd}"
             ),
-            "warning: left out operation `traceThing` at #/paths/~1things/post: header parameter at #/paths/~1things/post/parameters/0 (line 11, column 24)".to_string(),
-            "warning: left out operation `upload` at #/paths/~1upload/put: application/octet-stream request body at #/paths/~1upload/put/requestBody (line 15, column 7)".to_string(),
+            "warning: left out operation `traceThing` at #/paths/~1things/post: object header parameter at #/paths/~1things/post/parameters/0/schema (line 11, column 60)".to_string(),
+            "warning: left out operation `upload` at #/paths/~1upload/put: request body in the media range `*/*` (no media type to send) at #/paths/~1upload/put/requestBody/content/*~1* (line 15, column 35)".to_string(),
             "generated 1 type and 1 operation, left out 4 items".to_string(),
         ]
     );

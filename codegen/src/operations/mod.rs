@@ -3,8 +3,9 @@
 //!
 //! [`collect`] walks `paths` in spec order and, for each operation, resolves its
 //! parameters (`$ref`s into `#/components/parameters` included), adds the schemas of its
-//! parameters, JSON request body and 2xx JSON response to the type space, and reads two
-//! vendor extensions:
+//! parameters, request body and JSON responses to the type space, decides what each media
+//! type becomes (`media`: JSON, form, multipart, text or bytes), and reads two vendor
+//! extensions:
 //!
 //! * `x-dynroute-unwrap: "<property>"`: the method returns that property of the 2xx body
 //!   instead of the whole body (envelopes such as `{"success": true, "result": {...}}`);
@@ -19,12 +20,14 @@
 //! operation already needs an unsupported construct (a parameter left out for one is then
 //! missed by the path, say), in which case the operation is refused for the construct.
 //!
-//! One module per part of an operation: `params` (path and query parameters, the path
-//! template), `body` (the JSON request body), `responses` (response models, the success
-//! type, `x-dynroute-unwrap`) and `pagination` (`x-dynroute-pagination`). `$ref`s to
+//! One module per part of an operation: `params` (path, query, header and cookie
+//! parameters, the path template), `body` (the request body in the media type it is sent
+//! in), `responses` (response models, the success type, `x-dynroute-unwrap`) and
+//! `pagination` (`x-dynroute-pagination`); `media` reads media types. `$ref`s to
 //! parameters, request bodies and responses are followed by [`crate::resolve`].
 
 mod body;
+mod media;
 mod pagination;
 mod params;
 mod responses;
@@ -33,8 +36,8 @@ use crate::error::{Construct, Error};
 use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::types::{TypeRef, TypeSpace};
-use openapiv3::{OpenAPI, Operation as OaOperation, PathItem, ReferenceOr, Schema};
-use std::collections::HashMap;
+use openapiv3::{OpenAPI, Operation as OaOperation, PathItem, ReferenceOr};
+use std::collections::{BTreeMap, HashMap};
 
 /// Inherent methods of the runtime `Client` (private ones included: all inherent methods of
 /// a type share one namespace) and `builder` and `builder_for`, which the emitter adds, plus
@@ -46,7 +49,12 @@ const RESERVED_METHODS: &[&str] = &[
     "base_url",
     "execute",
     "execute_value",
+    "execute_with",
+    "execute_text",
+    "execute_bytes",
+    "execute_empty",
     "decode_response",
+    "check_envelope",
     "max_retries",
     "timeout",
     "request_id",
@@ -102,13 +110,17 @@ pub struct Operation {
     pub path_params: Vec<Param>,
     /// Query parameters, in spec order.
     pub query_params: Vec<Param>,
-    /// The JSON request body.
+    /// Header parameters, in spec order (without `Accept`, `Content-Type` and
+    /// `Authorization`, which OpenAPI says to ignore).
+    pub header_params: Vec<Param>,
+    /// Cookie parameters, in spec order.
+    pub cookie_params: Vec<Param>,
+    /// The request body.
     pub body: Option<Body>,
     /// The property of the 2xx body returned (`x-dynroute-unwrap`).
     pub unwrap: Option<String>,
-    /// What the method returns: the 2xx JSON type (or its unwrapped property); `None` when
-    /// the operation declares no JSON success body.
-    pub returns: Option<TypeRef>,
+    /// What the method returns.
+    pub returns: Returns,
     /// Numbered-page walking (`x-dynroute-pagination`).
     pub pagination: Option<Pagination>,
     /// Where the operation is in the spec.
@@ -124,7 +136,7 @@ pub enum PathPart {
     Param(usize),
 }
 
-/// A path or query parameter.
+/// A path, query, header or cookie parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     /// The name on the wire.
@@ -142,15 +154,80 @@ pub struct Param {
     pub doc: Option<String>,
 }
 
-/// A JSON request body.
+/// A request body, in the media type it is sent in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// Its type.
-    pub ty: TypeRef,
+    /// How it is sent, and its type.
+    pub kind: BodyKind,
+    /// The media type as the spec writes it, sent as `Content-Type` for text and bytes.
+    pub media: String,
     /// Whether the spec requires it; optional bodies are taken as `Option<&T>`.
     pub required: bool,
     /// The Rust identifier of the method argument.
     pub ident: String,
+}
+
+impl Body {
+    /// The model type of the body; `None` for text (`&str`) and bytes (`&[u8]`).
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match &self.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart { ty, .. } => Some(ty),
+            BodyKind::Text | BodyKind::Bytes => None,
+        }
+    }
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// A model serialized as JSON (`serde_json::Value` when the media type has no schema).
+    Json(TypeRef),
+    /// A model sent as `application/x-www-form-urlencoded` fields.
+    Form(TypeRef),
+    /// A model sent as `multipart/form-data` parts: binary properties as file parts, the
+    /// others as text (objects as JSON) parts.
+    Multipart {
+        /// The model.
+        ty: TypeRef,
+        /// The `Content-Type` of the file parts of each binary property (by wire name) whose
+        /// `encoding.contentType` names one media type; the others are
+        /// `application/octet-stream`.
+        content_types: BTreeMap<String, String>,
+    },
+    /// Text, taken as `&str`.
+    Text,
+    /// Bytes, taken as `&[u8]`.
+    Bytes,
+}
+
+/// What an operation's method returns, decided by its lowest 2xx response with content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Returns {
+    /// `()`: no success response declares content.
+    Nothing,
+    /// The JSON body (or its `x-dynroute-unwrap` property) decoded into this type;
+    /// `serde_json::Value` when the media type has no schema.
+    Json(TypeRef),
+    /// The body as a `String` (`text/*`, XML).
+    Text {
+        /// The `Accept` header: the response's text media types.
+        accept: String,
+    },
+    /// The body's bytes as a `Vec<u8>` (any other media type).
+    Bytes {
+        /// The `Accept` header: the response's media types.
+        accept: String,
+    },
+}
+
+impl Returns {
+    /// The model type returned, for JSON.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            Returns::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 /// How a numbered-page listing is walked.
@@ -285,7 +362,8 @@ impl Context<'_> {
 }
 
 /// One operation. Its parts are collected in a fixed order (path parameters in path order,
-/// query parameters, request body, responses, returned type, page items), which is the
+/// query, header and cookie parameters in spec order, request body, responses, returned
+/// type, page items), which is the
 /// order their inline schemas are named in. `None` when it needs unsupported constructs,
 /// which are then in `problems`: every part is still looked at, up to the responses, so
 /// that all of them are found.
@@ -311,24 +389,28 @@ fn collect_operation(
 
     let params = params::declared(&mut cx, site.item, site.item_pointer, operation)?;
     let (path_parts, path_params) = params::path(&mut cx, site.path, &params)?;
-    let query_params = params::query(&mut cx, &params, &path_params)?;
+    let others = params::others(&mut cx, &params, &path_params)?;
     let body = body::request_body(&mut cx, operation)?;
 
     responses::add_models(&mut cx, operation)?;
     let unwrap = responses::unwrap_property(operation, &pointer)?;
-    let success = responses::success_schema(&mut cx, operation)?;
+    let success = responses::success(&mut cx, operation)?;
     if !cx.problems.is_empty() {
         return Ok(None);
     }
     let returns = responses::returns(&mut cx, success.as_ref(), unwrap.as_deref())?;
+    let success_schema = match &success {
+        Some(responses::Success::Json(Some(schema))) => Some(&**schema),
+        _ => None,
+    };
 
     let pagination = match operation.extensions.get("x-dynroute-pagination") {
         None => None,
         Some(value) => {
             let listing = pagination::Listing {
                 method_name: &method_name,
-                query_params: &query_params,
-                success: success.as_ref(),
+                query_params: &others.query,
+                success: success_schema,
                 unwrap: unwrap.as_deref(),
             };
             let pointer = pointer.push("x-dynroute-pagination");
@@ -349,7 +431,9 @@ fn collect_operation(
         path_parts,
         doc: operation_doc(operation),
         path_params,
-        query_params,
+        query_params: others.query,
+        header_params: others.header,
+        cookie_params: others.cookie,
         body,
         unwrap,
         returns,
@@ -373,36 +457,6 @@ fn operation_doc(operation: &OaOperation) -> Option<String> {
         (Some(text), None) | (None, Some(text)) => Some(text.clone()),
         (None, None) => None,
     }
-}
-
-/// The schema of the JSON media type of a `content` map.
-fn json_schema_of<'a>(
-    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
-    pointer: &Pointer,
-    what: &str,
-) -> Result<(String, &'a ReferenceOr<Schema>), Error> {
-    let Some((media, media_type)) = content.iter().find(|(media, _)| is_json(media)) else {
-        let found: Vec<&str> = content.keys().map(String::as_str).collect();
-        return Err(Error::unsupported(
-            format!(
-                "{what} without a JSON media type (found {})",
-                found.join(", ")
-            ),
-            &pointer.push("content"),
-        ));
-    };
-    let schema = media_type.schema.as_ref().ok_or_else(|| {
-        Error::unsupported(
-            format!("{what} media type `{media}` without a schema"),
-            &pointer.push("content").push(media.clone()),
-        )
-    })?;
-    Ok((media.clone(), schema))
-}
-
-fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or(media).trim();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// `servers[0].url` with `{variables}` replaced by their defaults, if the result is an
@@ -497,7 +551,7 @@ mod tests {
         // A method named like a runtime method is renamed, not shadowing it.
         let post = &ir.operations[1];
         assert_eq!(post.method_name, "execute_2");
-        assert!(post.returns.is_none());
+        assert_eq!(post.returns, Returns::Nothing);
         assert!(post.body.as_ref().unwrap().required);
     }
 
@@ -577,7 +631,9 @@ mod tests {
             r#""requestBody": {"required": true, "content": {"multipart/form-data": {}, "application/json""#,
         );
         let ir = ir(&spec).unwrap();
-        assert!(ir.operations[1].body.is_some());
+        let body = ir.operations[1].body.as_ref().unwrap();
+        assert!(matches!(body.kind, BodyKind::Json(_)), "{body:?}");
+        assert_eq!(body.media, "application/json");
     }
 
     #[test]
@@ -605,16 +661,159 @@ mod tests {
     }
 
     #[test]
-    fn header_parameters_are_unsupported_not_panics() {
+    fn object_header_parameters_are_unsupported_not_panics() {
         let spec = SPEC.replace(
-            r#""in": "query", "schema": {"type": "integer"}}, {"#,
-            r#""in": "header", "schema": {"type": "integer"}}, {"#,
-        );
-        let spec = spec.replace(
-            r#"{"name": "page", "in": "query""#,
-            r#"{"name": "page", "in": "header""#,
+            r#"{"name": "size", "in": "query", "schema": {"type": "integer"}}"#,
+            r#"{"name": "X-Filter", "in": "header", "schema": {"type": "object", "properties": {"a": {"type": "string"}}}}"#,
         );
         let err = ir(&spec).unwrap_err();
-        assert!(matches!(err, Error::Unsupported { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "unsupported: object header parameter at #/paths/~1things~1{thing_id}~1parts/get/parameters/1/schema"
+        );
+    }
+
+    /// The IR (or the error) of one `POST /x` operation with these `parameters`, `requestBody`
+    /// and `responses` (JSON texts).
+    fn one(parameters: &str, body: &str, responses: &str) -> Result<Operation, Error> {
+        let body = if body.is_empty() {
+            String::new()
+        } else {
+            format!(r#""requestBody": {body},"#)
+        };
+        let spec = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"post": {{
+                "operationId": "x", "parameters": {parameters}, {body} "responses": {responses}}}}}}}}}"#
+        );
+        let mut ir = ir(&spec)?;
+        Ok(ir.operations.remove(0))
+    }
+
+    const NO_CONTENT: &str = r#"{"204": {"description": "none"}}"#;
+
+    #[test]
+    fn header_and_cookie_parameters_that_cannot_be_sent_are_unsupported() {
+        let refused = |parameter: &str| {
+            one(&format!("[{parameter}]"), "", NO_CONTENT)
+                .map(|op| format!("{:?}", op.header_params))
+                .unwrap_or_else(|e| e.to_string())
+        };
+        assert_eq!(
+            refused(r#"{"name": "X Trace", "in": "header", "schema": {"type": "string"}}"#),
+            "unsupported: header parameter named `X Trace`, which is not a valid header name at #/paths/~1x/post/parameters/0/name"
+        );
+        assert_eq!(
+            refused(r#"{"name": "a;b", "in": "cookie", "schema": {"type": "string"}}"#),
+            "unsupported: cookie parameter named `a;b`, which is not a valid cookie name at #/paths/~1x/post/parameters/0/name"
+        );
+        assert_eq!(
+            refused(
+                r#"{"name": "X-Shape", "in": "header", "schema": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"b": {"type": "integer"}}}]}}"#
+            ),
+            "unsupported: union header parameter at #/paths/~1x/post/parameters/0/schema"
+        );
+        assert_eq!(
+            refused(
+                r#"{"name": "X-Grid", "in": "header", "schema": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}"#
+            ),
+            "unsupported: non-scalar header parameter at #/paths/~1x/post/parameters/0/schema"
+        );
+        assert_eq!(
+            refused(
+                r#"{"name": "ids", "in": "cookie", "schema": {"type": "array", "items": {"type": "integer"}}}"#
+            ),
+            "unsupported: array cookie parameter at #/paths/~1x/post/parameters/0/schema"
+        );
+        // Named like the headers the client sets itself: ignored, as OpenAPI says.
+        for name in ["Accept", "content-type", "AUTHORIZATION"] {
+            let parameter =
+                format!(r#"{{"name": "{name}", "in": "header", "schema": {{"type": "string"}}}}"#);
+            assert_eq!(refused(&parameter), "[]", "{name}");
+        }
+    }
+
+    #[test]
+    fn a_request_body_is_sent_in_the_first_media_type_it_can_be() {
+        let kind = |content: &str| {
+            one("[]", &format!(r#"{{"content": {content}}}"#), NO_CONTENT)
+                .map(|op| {
+                    let body = op.body.expect("a body");
+                    format!("{:?} {}", body.kind, body.media)
+                })
+                .unwrap_or_else(|e| e.to_string())
+        };
+        assert_eq!(
+            kind(
+                r#"{"text/plain": {}, "application/octet-stream": {}, "application/problem+json": {}}"#
+            ),
+            "Json(Any) application/problem+json"
+        );
+        assert_eq!(
+            kind(r#"{"image/*": {}, "application/pdf": {}, "text/csv": {}}"#),
+            "Text text/csv"
+        );
+        assert_eq!(
+            kind(r#"{"*/*": {}, "application/pdf": {}}"#),
+            "Bytes application/pdf"
+        );
+        assert_eq!(
+            kind(r#"{"application/x-www-form-urlencoded": {}}"#),
+            "Form(Map(Any)) application/x-www-form-urlencoded"
+        );
+        assert_eq!(
+            kind(r#"{"*/*": {}}"#),
+            "unsupported: request body in the media range `*/*` (no media type to send) at #/paths/~1x/post/requestBody/content/*~1*"
+        );
+        assert_eq!(
+            kind(r#"{"not a type": {}}"#),
+            "unsupported: request body media type `not a type`, which is not a media type at #/paths/~1x/post/requestBody/content/not a type"
+        );
+        assert_eq!(
+            kind("{}"),
+            "unsupported: request body without a media type at #/paths/~1x/post/requestBody/content"
+        );
+        assert_eq!(
+            kind(
+                r#"{"application/x-www-form-urlencoded": {"schema": {"type": "array", "items": {"type": "string"}}}}"#
+            ),
+            "unsupported: form body that is not an object at #/paths/~1x/post/requestBody/content/application~1x-www-form-urlencoded/schema"
+        );
+    }
+
+    #[test]
+    fn the_media_type_of_the_success_response_decides_what_is_returned() {
+        let returns = |responses: &str| {
+            one("[]", "", responses)
+                .map(|op| format!("{:?}", op.returns))
+                .unwrap_or_else(|e| e.to_string())
+        };
+        assert_eq!(returns(NO_CONTENT), "Nothing");
+        assert_eq!(
+            returns(r#"{"200": {"description": "", "content": {"application/json": {}}}}"#),
+            "Json(Any)"
+        );
+        assert_eq!(
+            returns(
+                r#"{"200": {"description": "", "content": {"text/plain": {}, "application/json": {"schema": {"type": "integer"}}}}}"#
+            ),
+            "Json(Integer)"
+        );
+        assert_eq!(
+            returns(
+                r#"{"200": {"description": "", "content": {"image/png": {}, "text/plain": {}, "text/*": {}}}}"#
+            ),
+            r#"Text { accept: "text/plain, text/*" }"#
+        );
+        assert_eq!(
+            returns(r#"{"200": {"description": "", "content": {"image/png": {}, "*/*": {}}}}"#),
+            r#"Bytes { accept: "image/png, */*" }"#
+        );
+        // The lowest 2xx with content decides; a 204 before it does not.
+        assert_eq!(
+            returns(
+                r#"{"204": {"description": ""}, "2XX": {"description": "", "content": {"application/zip": {}}}}"#
+            ),
+            r#"Bytes { accept: "application/zip" }"#
+        );
     }
 }

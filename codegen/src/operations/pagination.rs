@@ -109,7 +109,7 @@ fn item_type(
 ) -> Result<TypeRef, Error> {
     let Some((schema, schema_pointer)) = listing.success else {
         return Err(Error::invalid(
-            "a paginated operation needs a JSON success response",
+            "a paginated operation needs a JSON success response with a schema",
             pointer,
         ));
     };

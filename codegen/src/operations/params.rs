@@ -1,15 +1,23 @@
 //! Parameters: the ones an operation declares (its path item's and its own, `$ref`s
-//! resolved), the path template with its parameters in path order, and the query
-//! parameters in spec order. Header and cookie parameters, query styles other than
-//! `form`, parameters with `content` and `$ref`s that cannot be followed are unsupported:
-//! each is recorded as the operation's and the other parameters are read on.
+//! resolved), the path template with its parameters in path order, and the query, header
+//! and cookie parameters in spec order.
+//!
+//! Header parameters are sent as request headers in OpenAPI's `simple` style (scalars as
+//! their plain text, arrays comma-joined); cookie parameters go together in one `Cookie`
+//! header (scalars only). Header parameters named `Accept`, `Content-Type` or
+//! `Authorization` are ignored, as OpenAPI says: the client sets those itself. Query styles
+//! other than `form`, parameters with `content`, header parameters that are objects or
+//! unions, cookie parameters that are not scalars, names that cannot be sent as a header or
+//! cookie name, and `$ref`s that cannot be followed are unsupported: each is recorded as
+//! the operation's and the other parameters are read on.
 
+use super::media::is_token;
 use super::{Context, Param, PathPart};
 use crate::error::Error;
 use crate::names;
 use crate::pointer::Pointer;
 use crate::resolve;
-use crate::types::TypeRef;
+use crate::types::{TypeKind, TypeRef, TypeSpace};
 use openapiv3::{
     Operation as OaOperation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
     QueryStyle, ReferenceOr,
@@ -87,14 +95,28 @@ pub(super) fn path(
     Ok((path_parts, path_params))
 }
 
-/// The query parameters, in spec order. Checks on the way that every declared path
-/// parameter is in the path (`path_params`) and that no header or cookie parameter is.
-pub(super) fn query(
+/// The parameters that are not in the path, by location, each in spec order.
+pub(super) struct Others {
+    /// Query parameters.
+    pub(super) query: Vec<Param>,
+    /// Header parameters.
+    pub(super) header: Vec<Param>,
+    /// Cookie parameters.
+    pub(super) cookie: Vec<Param>,
+}
+
+/// The query, header and cookie parameters, in spec order. Checks on the way that every
+/// declared path parameter is in the path (`path_params`).
+pub(super) fn others(
     cx: &mut Context<'_>,
     params: &[(&Parameter, Pointer)],
     path_params: &[Param],
-) -> Result<Vec<Param>, Error> {
-    let mut query_params = Vec::new();
+) -> Result<Others, Error> {
+    let mut others = Others {
+        query: Vec::new(),
+        header: Vec::new(),
+        cookie: Vec::new(),
+    };
     for (param, param_pointer) in params {
         match param {
             Parameter::Path { parameter_data, .. } => {
@@ -124,7 +146,7 @@ pub(super) fn query(
                 let Some(ty) = cx.note(ty)? else {
                     continue;
                 };
-                query_params.push(Param {
+                others.query.push(Param {
                     name: parameter_data.name.clone(),
                     ident: cx.idents.claim(&names::field_name(&parameter_data.name)),
                     ty,
@@ -133,15 +155,161 @@ pub(super) fn query(
                     doc: parameter_data.description.clone(),
                 });
             }
-            Parameter::Header { .. } => {
-                cx.note::<()>(Err(Error::unsupported("header parameter", param_pointer)))?;
+            Parameter::Header { parameter_data, .. } => {
+                let name = &parameter_data.name;
+                // OpenAPI: "If in is "header" and the name field is "Accept", "Content-Type"
+                // or "Authorization", the parameter definition SHALL be ignored."
+                if ["accept", "content-type", "authorization"]
+                    .iter()
+                    .any(|ignored| name.eq_ignore_ascii_case(ignored))
+                {
+                    continue;
+                }
+                let param = located(cx, parameter_data, param_pointer, Location::Header)?;
+                others.header.extend(param);
             }
-            Parameter::Cookie { .. } => {
-                cx.note::<()>(Err(Error::unsupported("cookie parameter", param_pointer)))?;
+            Parameter::Cookie { parameter_data, .. } => {
+                let param = located(cx, parameter_data, param_pointer, Location::Cookie)?;
+                others.cookie.extend(param);
             }
         }
     }
-    Ok(query_params)
+    Ok(others)
+}
+
+/// Where a header or cookie parameter goes.
+#[derive(Clone, Copy)]
+enum Location {
+    Header,
+    Cookie,
+}
+
+/// A header or cookie parameter, or `None` with what makes it unsupported recorded: a name
+/// that cannot be sent as one, or a type that has no plain text form there.
+fn located(
+    cx: &mut Context<'_>,
+    data: &ParameterData,
+    pointer: &Pointer,
+    location: Location,
+) -> Result<Option<Param>, Error> {
+    let what = match location {
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    };
+    if !is_token(&data.name) {
+        let problem = format!(
+            "{what} parameter named `{}`, which is not a valid {what} name",
+            data.name
+        );
+        cx.note::<()>(Err(Error::unsupported(problem, &pointer.push("name"))))?;
+        return Ok(None);
+    }
+    let ty = param_type(cx, data, pointer);
+    let Some(ty) = cx.note(ty)? else {
+        return Ok(None);
+    };
+    let shape = shape(cx.space, &ty);
+    let fits = match location {
+        Location::Header => matches!(shape, Shape::Scalar | Shape::Array),
+        Location::Cookie => shape == Shape::Scalar,
+    };
+    if !fits {
+        let problem = format!("{} {what} parameter", shape.describe());
+        cx.note::<()>(Err(Error::unsupported(problem, &pointer.push("schema"))))?;
+        return Ok(None);
+    }
+    Ok(Some(Param {
+        name: data.name.clone(),
+        ident: cx.idents.claim(&names::field_name(&data.name)),
+        ty,
+        required: data.required,
+        explode: false,
+        doc: data.description.clone(),
+    }))
+}
+
+/// What a parameter's type is, for the places that take plain text only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A string, number, boolean, string enum or any JSON value (rendered as text).
+    Scalar,
+    /// An array of scalars.
+    Array,
+    /// An object or map.
+    Object,
+    /// A union.
+    Union,
+    /// Anything else: binary, arrays of arrays or objects, types that refer to themselves.
+    Other,
+}
+
+impl Shape {
+    fn describe(self) -> &'static str {
+        match self {
+            Shape::Scalar => "scalar",
+            Shape::Array => "array",
+            Shape::Object => "object",
+            Shape::Union => "union",
+            Shape::Other => "non-scalar",
+        }
+    }
+}
+
+/// The shape of `ty`, through `Option`s and aliases.
+fn shape(space: &TypeSpace, ty: &TypeRef) -> Shape {
+    let scalar = |ty: &TypeRef| leaf(space, ty) == Shape::Scalar;
+    match leaf(space, ty) {
+        Shape::Array => match array_items(space, ty) {
+            Some(items) if scalar(items) => Shape::Array,
+            _ => Shape::Other,
+        },
+        other => other,
+    }
+}
+
+/// The shape of `ty` without looking into arrays.
+fn leaf(space: &TypeSpace, ty: &TypeRef) -> Shape {
+    let mut ty = ty;
+    // Aliases of aliases end; the bound only guards against a chain that refers to itself.
+    for _ in 0..64 {
+        match ty {
+            TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Integer32
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::Any => return Shape::Scalar,
+            TypeRef::Bytes => return Shape::Other,
+            TypeRef::Vec(_) => return Shape::Array,
+            TypeRef::Map(_) => return Shape::Object,
+            TypeRef::Option(inner) => ty = inner,
+            TypeRef::Named(id) => match &space.entry(*id).kind {
+                TypeKind::StringEnum(_) => return Shape::Scalar,
+                TypeKind::Struct(_) => return Shape::Object,
+                TypeKind::Tagged { .. } | TypeKind::Untagged(_) => return Shape::Union,
+                TypeKind::Alias(target) => ty = target,
+                TypeKind::Newtype(_) | TypeKind::Pending => return Shape::Other,
+            },
+        }
+    }
+    Shape::Other
+}
+
+/// The item type of an array type, through `Option`s and aliases.
+fn array_items<'a>(space: &'a TypeSpace, ty: &'a TypeRef) -> Option<&'a TypeRef> {
+    let mut ty = ty;
+    for _ in 0..64 {
+        match ty {
+            TypeRef::Vec(items) => return Some(items),
+            TypeRef::Option(inner) => ty = inner,
+            TypeRef::Named(id) => match &space.entry(*id).kind {
+                TypeKind::Alias(target) => ty = target,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The type of a parameter (at `pointer`), added to the type space.
@@ -151,15 +319,29 @@ fn param_type(
     pointer: &Pointer,
 ) -> Result<TypeRef, Error> {
     match &data.format {
-        ParameterSchemaOrContent::Schema(schema) => cx.space.add(
-            schema,
-            &format!("{} {}", cx.operation_id, data.name),
-            &pointer.push("schema"),
-        ),
+        ParameterSchemaOrContent::Schema(schema) => cx
+            .space
+            .add(
+                schema,
+                &format!("{} {}", cx.operation_id, data.name),
+                &pointer.push("schema"),
+            )
+            .map(binary_as_text),
         ParameterSchemaOrContent::Content(_) => Err(Error::unsupported(
             "parameter with `content` instead of `schema`",
             pointer,
         )),
+    }
+}
+
+/// A parameter is text in a URL or a header: a binary one (`format: binary`) is taken as a
+/// string.
+fn binary_as_text(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Bytes => TypeRef::String,
+        TypeRef::Option(inner) => TypeRef::Option(Box::new(binary_as_text(*inner))),
+        TypeRef::Vec(inner) => TypeRef::Vec(Box::new(binary_as_text(*inner))),
+        other => other,
     }
 }
 

@@ -1,7 +1,11 @@
-//! Responses: every JSON response schema becomes a model; the lowest 2xx one is what the
-//! method returns, or the property of it that `x-dynroute-unwrap` names.
+//! Responses: every JSON response schema becomes a model; the lowest 2xx response with
+//! content decides what the method returns. In it, a JSON media type wins (its model, or the
+//! property of it that `x-dynroute-unwrap` names; `serde_json::Value` without a schema),
+//! then text (`String`), then anything else (bytes, `Vec<u8>`): the media type decides,
+//! whatever the schema says. Without content the method returns `()`.
 
-use super::{Context, is_json, json_schema_of};
+use super::media::{self, Kind};
+use super::{Context, Returns};
 use crate::error::Error;
 use crate::pointer::Pointer;
 use crate::resolve;
@@ -21,7 +25,7 @@ pub(super) fn add_models(cx: &mut Context<'_>, operation: &OaOperation) -> Resul
             continue;
         };
         for (media, content) in &response.content {
-            if let (Some(schema), true) = (&content.schema, is_json(media)) {
+            if let (Some(schema), true) = (&content.schema, media::is_json(media)) {
                 let schema_pointer = response_pointer
                     .push("content")
                     .push(media.clone())
@@ -53,14 +57,23 @@ pub(super) fn unwrap_property(
     }
 }
 
-/// The JSON schema of the lowest 2xx response that has content (`2XX` counts after
-/// explicit codes), with its pointer, or `None` when no success response has content. When
-/// that content is not JSON with a schema, the construct is recorded and the answer is
-/// `None`.
-pub(super) fn success_schema(
+/// What the lowest 2xx response with content holds.
+pub(super) enum Success {
+    /// JSON, with its schema and the schema's pointer when it has one.
+    Json(Option<Box<(ReferenceOr<Schema>, Pointer)>>),
+    /// Text, in these media types (the `Accept` header).
+    Text(String),
+    /// Anything else, in these media types (the `Accept` header).
+    Bytes(String),
+}
+
+/// What the lowest 2xx response that has content holds (`2XX` counts after explicit codes),
+/// or `None` when no success response has content. Keys that are not media types are left
+/// aside; a response with nothing else is recorded as unsupported, and the answer is `None`.
+pub(super) fn success(
     cx: &mut Context<'_>,
     operation: &OaOperation,
-) -> Result<Option<(ReferenceOr<Schema>, Pointer)>, Error> {
+) -> Result<Option<Success>, Error> {
     let mut candidates: Vec<(u16, &StatusCode, &ReferenceOr<Response>)> = operation
         .responses
         .responses
@@ -82,52 +95,95 @@ pub(super) fn success_schema(
         if response.content.is_empty() {
             continue;
         }
-        let found = json_schema_of(&response.content, &response_pointer, "response");
-        let Some((media, schema)) = cx.note(found)? else {
+        let content_pointer = response_pointer.push("content");
+        // Keys that are not media types cannot be asked for: the others are read.
+        let kinds: Vec<(&String, Kind)> = response
+            .content
+            .keys()
+            .filter_map(|media| Some((media, media::read(media)?.kind)))
+            .collect();
+        if kinds.is_empty() {
+            let media = response.content.keys().next().cloned().unwrap_or_default();
+            let problem = format!("response media type `{media}`, which is not a media type");
+            let at = content_pointer.push(media);
+            cx.note::<()>(Err(Error::unsupported(problem, &at)))?;
             return Ok(None);
+        }
+        if let Some((media, _)) = kinds.iter().find(|(_, kind)| *kind == Kind::Json) {
+            let schema = response.content.get(*media).and_then(|m| m.schema.clone());
+            let schema_pointer = content_pointer.push((*media).clone()).push("schema");
+            return Ok(Some(Success::Json(
+                schema.map(|s| Box::new((s, schema_pointer))),
+            )));
+        }
+        let accept = |wanted: fn(Kind) -> bool| {
+            let media: Vec<&str> = kinds
+                .iter()
+                .filter(|(_, kind)| wanted(*kind))
+                .map(|(media, _)| media.as_str())
+                .collect();
+            media.join(", ")
         };
-        let schema_pointer = response_pointer.push("content").push(media).push("schema");
-        return Ok(Some((schema.clone(), schema_pointer)));
+        if kinds.iter().any(|(_, kind)| *kind == Kind::Text) {
+            return Ok(Some(Success::Text(accept(|kind| kind == Kind::Text))));
+        }
+        return Ok(Some(Success::Bytes(accept(|_| true))));
     }
     Ok(None)
 }
 
-/// What the method returns: the success schema, or its `unwrap` property, added to the
-/// type space; `None` without a success schema.
+/// What the method returns: the JSON success schema (or its `unwrap` property) added to the
+/// type space, `serde_json::Value` for JSON without a schema, text, bytes, or `()` without
+/// a success response with content. `unwrap` needs a JSON success response.
 pub(super) fn returns(
     cx: &mut Context<'_>,
-    success: Option<&(ReferenceOr<Schema>, Pointer)>,
+    success: Option<&Success>,
     unwrap: Option<&str>,
-) -> Result<Option<TypeRef>, Error> {
+) -> Result<Returns, Error> {
     let operation_id = cx.operation_id;
-    match (success, unwrap) {
-        (None, None) => Ok(None),
-        (None, Some(_)) => Err(Error::invalid(
-            "x-dynroute-unwrap is set but the operation has no JSON success response",
-            &cx.pointer.push("x-dynroute-unwrap"),
-        )),
-        (Some((schema, schema_pointer)), None) => Ok(Some(cx.space.add(
+    let schema = match (success, unwrap) {
+        (None, None) => return Ok(Returns::Nothing),
+        (Some(Success::Text(accept)), None) => {
+            return Ok(Returns::Text {
+                accept: accept.clone(),
+            });
+        }
+        (Some(Success::Bytes(accept)), None) => {
+            return Ok(Returns::Bytes {
+                accept: accept.clone(),
+            });
+        }
+        (Some(Success::Json(None)), _) => return Ok(Returns::Json(TypeRef::Any)),
+        (Some(Success::Json(Some(schema))), _) => schema,
+        (None | Some(Success::Text(_) | Success::Bytes(_)), Some(_)) => {
+            return Err(Error::invalid(
+                "x-dynroute-unwrap is set but the operation has no JSON success response",
+                &cx.pointer.push("x-dynroute-unwrap"),
+            ));
+        }
+    };
+    let (schema, schema_pointer) = &**schema;
+    let Some(property) = unwrap else {
+        return Ok(Returns::Json(cx.space.add(
             schema,
             &format!("{operation_id} response"),
             schema_pointer,
-        )?)),
-        (Some((schema, schema_pointer)), Some(property)) => {
-            let (prop_schema, prop_pointer) = find_property(cx, schema, schema_pointer, property)?
-                .ok_or_else(|| {
-                    Error::invalid(
-                        format!(
-                            "x-dynroute-unwrap names `{property}`, which the success response schema does not declare"
-                        ),
-                        &cx.pointer.push("x-dynroute-unwrap"),
-                    )
-                })?;
-            Ok(Some(cx.space.add(
-                &prop_schema,
-                &format!("{operation_id} {property}"),
-                &prop_pointer,
-            )?))
-        }
-    }
+        )?));
+    };
+    let (prop_schema, prop_pointer) = find_property(cx, schema, schema_pointer, property)?
+        .ok_or_else(|| {
+            Error::invalid(
+                format!(
+                    "x-dynroute-unwrap names `{property}`, which the success response schema does not declare"
+                ),
+                &cx.pointer.push("x-dynroute-unwrap"),
+            )
+        })?;
+    Ok(Returns::Json(cx.space.add(
+        &prop_schema,
+        &format!("{operation_id} {property}"),
+        &prop_pointer,
+    )?))
 }
 
 /// Finds `property` in an object schema, looking through `$ref`s and into `allOf` members.

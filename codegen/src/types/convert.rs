@@ -176,7 +176,12 @@ impl TypeSpace {
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::String(string)) => match &string.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => {
+                    TypeRef::Bytes
+                }
+                _ => TypeRef::String,
+            },
             SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Integer(int)) => match &int.format {
                 openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
@@ -196,6 +201,7 @@ impl TypeSpace {
                 AnyAs::Object => {
                     self.map_type(any.additional_properties.as_ref(), hint, pointer)?
                 }
+                AnyAs::String if any.format.as_deref() == Some("binary") => TypeRef::Bytes,
                 AnyAs::String => TypeRef::String,
                 AnyAs::Number => TypeRef::Number,
                 AnyAs::Integer => TypeRef::Integer,

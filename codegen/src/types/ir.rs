@@ -20,6 +20,8 @@ pub enum TypeRef {
     Number,
     /// `bool`
     Boolean,
+    /// `::std::vec::Vec<u8>`: `type: string, format: binary`.
+    Bytes,
     /// `::serde_json::Value`: schemas without a type.
     Any,
     /// A named type of the space.

@@ -4,9 +4,14 @@ use std::path::Path;
 use std::process::Command;
 
 /// The target directory shared by these builds, so that reruns only check the generated
-/// code (the dependencies stay built).
+/// code (the dependencies stay built): `standalone/` in the target directory the tests run
+/// with when `CARGO_TARGET_DIR` names one by an absolute path, else in the workspace's
+/// `target/`.
 pub fn target_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/standalone")
+    match std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir.join("standalone"),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/standalone"),
+    }
 }
 
 /// Writes `files` (paths relative to `dir`), creating directories, and pins dependency
