@@ -3,12 +3,14 @@
 //! `dynroute-engine` traces). `validate` lives in `validate` (flags, exit status), `walk`
 //! (which files) and `settings` (the settings file); `completions` and `man` in `manual`.
 //!
-//! Subcommands that need the network or a server belong behind cargo features that are on
-//! by default and off in the pre-commit hook's build (the root package), so validation
-//! never pulls an HTTP stack.
+//! Subcommands that need the network, a server or the code generator belong behind cargo
+//! features that are on by default and off in the pre-commit hook's build (the root package),
+//! so validation never pulls an HTTP stack or a Rust code generator.
 
 #[cfg(feature = "deploy")]
 mod deploy;
+#[cfg(feature = "generate")]
+mod generate;
 mod manual;
 #[cfg(feature = "serve")]
 mod serve;
@@ -76,6 +78,10 @@ enum Command {
     /// List a route's versions (with what changed) and deployments.
     #[cfg(feature = "deploy")]
     History(deploy::HistoryArgs),
+    /// Generate a Rust client crate (models, operations, HTTP runtime) from an OpenAPI 3.0
+    /// description, JSON or YAML.
+    #[cfg(feature = "generate")]
+    Generate(generate::GenerateArgs),
     /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
     /// without an argument).
     Explain {
@@ -134,6 +140,8 @@ pub fn main() -> ExitCode {
         Command::Rollback(args) => deploy::rollback_command(args),
         #[cfg(feature = "deploy")]
         Command::History(args) => deploy::history_command(args),
+        #[cfg(feature = "generate")]
+        Command::Generate(args) => generate::run(args),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format),
         Command::Completions(args) => manual::completions(&args, Cli::command()),

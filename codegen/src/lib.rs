@@ -43,6 +43,7 @@ pub mod render;
 pub mod resolve;
 pub mod route_schema;
 pub mod skip;
+pub mod standalone;
 pub mod types;
 pub mod yaml;
 

@@ -2,9 +2,9 @@
 //! the freshness test (`xtask/tests/fresh.rs`).
 
 pub mod deps;
-pub mod standalone;
 
-use dynroute_codegen::{Error, Output, Settings};
+use dynroute_codegen::standalone::{CrateError, summary};
+use dynroute_codegen::{Error, Settings};
 use std::path::{Path, PathBuf};
 
 /// The spec, relative to the repository root.
@@ -32,41 +32,6 @@ pub enum TaskError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// `--name` is not a valid package name.
-    #[error(
-        "`{name}` is not a valid package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
-    )]
-    PackageName {
-        /// The name as given.
-        name: String,
-    },
-    /// `--out` names a directory a crate must not be written to.
-    #[error("refusing to write a crate to {}: {reason}", path.display())]
-    OutDir {
-        /// The directory, resolved.
-        path: PathBuf,
-        /// Why not.
-        reason: String,
-    },
-    /// Files in the way of a standalone crate were not written by the generator.
-    #[error(
-        "refusing to overwrite files the generator did not write (move them away or choose another --out):\n  {}",
-        files.join("\n  ")
-    )]
-    NotGenerated {
-        /// Each file, with why it is not the generator's.
-        files: Vec<String>,
-    },
-    /// The spec needs constructs the generator does not support (every one is listed).
-    #[error(
-        "{path}: {source}\n(pass --skip-unsupported to generate everything else and leave out what needs them)"
-    )]
-    Unsupported {
-        /// The spec file.
-        path: PathBuf,
-        /// The generator error, an [`Error::Unsupported`].
-        source: Error,
-    },
     /// The generator rejected the spec.
     #[error("{path}: {source}")]
     Generate {
@@ -75,47 +40,9 @@ pub enum TaskError {
         /// The generator error (with a JSON pointer or line:column).
         source: Error,
     },
-}
-
-/// The package name of a standalone crate: `name` when given (it must be a valid Cargo
-/// package name, since it is written into `Cargo.toml`), else one made from the output
-/// directory's name.
-pub fn package_name(name: Option<&str>, out: &Path) -> Result<String, TaskError> {
-    let valid = |n: &str| {
-        n.starts_with(|c: char| c.is_ascii_alphabetic())
-            && n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    if let Some(name) = name {
-        return if valid(name) {
-            Ok(name.to_string())
-        } else {
-            Err(TaskError::PackageName {
-                name: name.to_string(),
-            })
-        };
-    }
-    let base = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let derived: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Ok(if valid(&derived) {
-        derived
-    } else {
-        format!("generated-{derived}")
-            .trim_end_matches('-')
-            .to_string()
-    })
+    /// `generate --spec --out`: see [`dynroute_codegen::standalone`].
+    #[error(transparent)]
+    Crate(#[from] CrateError),
 }
 
 /// The repository root (the parent of this package).
@@ -141,7 +68,7 @@ pub fn expected_files(
             path: spec_path.clone(),
             source,
         })?;
-    progress(generated(&output));
+    progress(summary(&output));
     let mut files: Vec<(PathBuf, String)> = output
         .src
         .into_iter()
@@ -151,20 +78,6 @@ pub fn expected_files(
         files.push((PathBuf::from(ROUTE_SCHEMA), schema));
     }
     Ok(files)
-}
-
-/// What a generation made (and left out), for progress messages.
-pub fn generated(output: &Output) -> String {
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    let left_out = match output.skipped.len() {
-        0 => String::new(),
-        n => format!(", left out {}", plural(n, "item")),
-    };
-    format!(
-        "generated {} and {}{left_out}",
-        plural(output.types, "type"),
-        plural(output.operations, "operation")
-    )
 }
 
 /// The files of `expected` whose contents on disk under `root` differ (or are missing).
@@ -198,33 +111,4 @@ pub fn write(path: &Path, text: &str) -> Result<(), TaskError> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn package_names() {
-        let out = Path::new("/tmp/my api.v2");
-        assert_eq!(package_name(None, out).ok().as_deref(), Some("my-api-v2"));
-        assert_eq!(
-            package_name(None, Path::new("/tmp/2024")).ok().as_deref(),
-            Some("generated-2024")
-        );
-        assert_eq!(
-            package_name(None, Path::new("/")).ok().as_deref(),
-            Some("generated")
-        );
-        assert_eq!(
-            package_name(Some("client_v2"), out).ok().as_deref(),
-            Some("client_v2")
-        );
-        let err = package_name(Some("a\"b"), out).err().map(|e| e.to_string());
-        assert!(
-            err.as_deref()
-                .is_some_and(|e| e.starts_with("`a\"b` is not a valid package name")),
-            "{err:?}"
-        );
-    }
 }

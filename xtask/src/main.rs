@@ -2,13 +2,10 @@
 //! `cargo xtask check`.
 
 use clap::{Parser, Subcommand};
-use dynroute_codegen::{Error, Settings, krate};
+use dynroute_codegen::standalone::{CrateRequest, generate_crate};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xtask::{
-    TaskError, expected_files, generated, package_name, read, repo_root, stale_files, standalone,
-    write,
-};
+use xtask::{TaskError, expected_files, repo_root, stale_files, write};
 
 #[derive(Parser)]
 #[command(about = "Project automation for dynroute")]
@@ -67,42 +64,18 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             name,
             skip_unsupported,
         } => {
-            let dir = standalone::resolve(&out)?;
-            standalone::check_out_dir(&dir, &root)?;
-            let name = package_name(name.as_deref(), &dir)?;
-            progress(format_args!("reading {}", spec.display()));
-            let text = read(&spec)?;
-            let label = standalone::spec_label(&spec);
-            let mut settings = Settings::new(&label);
-            settings.skip_unsupported = skip_unsupported;
-            let output = dynroute_codegen::generate(&text, &settings).map_err(|source| {
-                if matches!(source, Error::Unsupported { .. }) {
-                    TaskError::Unsupported {
-                        path: spec.clone(),
-                        source,
-                    }
-                } else {
-                    TaskError::Generate {
-                        path: spec.clone(),
-                        source,
-                    }
-                }
-            })?;
-            for skipped in &output.skipped {
-                eprintln!("warning: {skipped}");
-            }
-            progress(generated(&output));
-            let files = krate::files(&name, &label, &output);
-            progress(format_args!(
-                "writing {} files to {}",
-                files.len(),
-                out.display()
-            ));
-            let written = standalone::write_crate(&dir, &files)?;
-            for file in &written.removed {
+            let request = CrateRequest {
+                spec: &spec,
+                out: &out,
+                name: name.as_deref(),
+                skip_unsupported,
+                protected: Some(&root),
+            };
+            let done = generate_crate(&request, &mut |step| progress(step))?;
+            for file in &done.written.removed {
                 progress(format_args!("removed stale {}", out.join(file).display()));
             }
-            println!("wrote crate `{name}` to {}", out.display());
+            println!("wrote crate `{}` to {}", done.name, out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { .. } => {

@@ -5,9 +5,9 @@
 //! YAML as well as JSON, lists every unsupported construct at once, and with
 //! `--skip-unsupported` writes what it can and warns once per item left out.
 
+use dynroute_codegen::standalone::{check_out_dir, resolve};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use xtask::standalone::{check_out_dir, resolve};
 
 /// A spec with one operation and one component.
 const WITH_OPERATIONS: &str = r##"{
@@ -301,7 +301,7 @@ fn roots_of_the_filesystem_and_the_repository_are_refused() {
     let repo = xtask::repo_root();
     let refusal = |out: &Path| {
         resolve(out)
-            .and_then(|dir| check_out_dir(&dir, &repo))
+            .and_then(|dir| check_out_dir(&dir, Some(&repo)))
             .err()
             .map(|e| e.to_string())
     };
