@@ -1,6 +1,7 @@
-//! Boundaries of the graph and percentage rules: the documented maximum of five percentage
-//! outputs, the elision of long loops in `cycle` messages, and "did you mean" on every
-//! dangling reference of a route (not only the first).
+//! Boundaries of the graph, percentage and condition rules: the documented maximum of five
+//! percentage outputs, the elision of long loops in `cycle` messages, "did you mean" on every
+//! dangling reference of a route (not only the first), and the conditions that can or cannot
+//! change.
 
 use dynroute_validator::{Config, Diagnostic, check_bytes};
 use serde_json::{Value, json};
@@ -102,6 +103,91 @@ fn every_dangling_reference_gets_its_suggestion() {
     for (hint, wanted) in hints.iter().zip(["`primary`", "`end`", "`backup`"]) {
         assert!(hint.contains(&format!("did you mean {wanted}?")), "{hint}");
     }
+}
+
+#[test]
+fn a_dozen_typos_all_get_their_suggestion() {
+    // Each suggestion spends some of a budget of comparisons; a dozen on a small route are
+    // far within it.
+    let mut elements =
+        vec![json!({"id": "start", "type": "start", "outputs": {"next": {"elementId": "m0"}}})];
+    for i in 0..12 {
+        elements.push(model(&format!("m{i}"), &format!("m{}", i + 1), "endd"));
+    }
+    elements.push(model("m12", "end", "end"));
+    elements.push(json!({"id": "end", "type": "end", "outputs": {}}));
+    let hints: Vec<String> = check(&json!({"name": "r", "elements": elements}))
+        .iter()
+        .filter(|d| d.rule == "dangling-reference")
+        .map(|d| d.help.clone())
+        .collect();
+    assert_eq!(hints.len(), 12, "{hints:?}");
+    assert!(
+        hints.iter().all(|h| h.starts_with("did you mean `end`?")),
+        "{hints:?}"
+    );
+}
+
+fn conditional(conditions: Option<Value>) -> Value {
+    let mut properties = json!({});
+    if let Some(c) = conditions {
+        properties["conditions"] = c;
+    }
+    json!({"name": "r", "elements": [
+        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "c"}}},
+        {"id": "c", "type": "conditional", "properties": properties,
+         "outputs": {"true": {"elementId": "a"}, "false": {"elementId": "b"}}},
+        model("a", "end", "end"),
+        model("b", "end", "end"),
+        {"id": "end", "type": "end", "outputs": {}}
+    ]})
+}
+
+fn constant(route: &Value) -> Vec<(String, String)> {
+    check(route)
+        .into_iter()
+        .filter(|d| d.rule == "constant-condition")
+        .map(|d| (d.pointer, d.message))
+        .collect()
+}
+
+#[test]
+fn a_conditional_without_conditions_always_takes_true() {
+    let found = constant(&conditional(None));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/elements/1");
+    assert!(found[0].1.contains("there is no `conditions`"), "{found:?}");
+    assert!(
+        found[0].1.contains("output `false` is never taken"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn equal_to_one_value_and_unequal_to_another_can_hold() {
+    let both = json!({"metadata.plan": {"$eq": "a", "$ne": "b"}});
+    assert_eq!(constant(&conditional(Some(both))), []);
+    let same = json!({"metadata.plan": {"$eq": "a", "$ne": "a"}});
+    let found = constant(&conditional(Some(same)));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/elements/1/properties/conditions");
+}
+
+#[test]
+fn same_branch_reads_the_true_and_false_outputs_by_name() {
+    // An output of another name, written first and leading where `true` leads, is not the
+    // `false` output.
+    let mut route = conditional(Some(json!({"metadata.plan": "a"})));
+    route["elements"][1]["outputs"] = json!({
+        "maybe": {"elementId": "a"}, "true": {"elementId": "a"}, "false": {"elementId": "b"}});
+    assert!(check(&route).iter().all(|d| d.rule != "same-branch"));
+    route["elements"][1]["outputs"]["false"] = json!({"elementId": "a"});
+    let found: Vec<String> = check(&route)
+        .into_iter()
+        .filter(|d| d.rule == "same-branch")
+        .map(|d| d.pointer)
+        .collect();
+    assert_eq!(found, ["/elements/1/outputs/false/elementId"]);
 }
 
 #[test]

@@ -295,6 +295,29 @@ mod tests {
     }
 
     #[test]
+    fn and_or_combine_constant_parts_with_request_dependent_ones() {
+        // One part that never holds makes `$and` never hold, whatever the other part says.
+        assert_eq!(
+            constant_of(json!({"$and": [{"metadata.plan": {"$in": []}}, {"metadata.x": 1}]})),
+            Some(false)
+        );
+        // Every part always holding makes `$and` always hold.
+        assert_eq!(
+            constant_of(
+                json!({"$and": [{"metadata.x": {"$nin": []}}, {"metadata.y": {"$nin": []}}]})
+            ),
+            Some(true)
+        );
+        // One part that always holds makes `$or` always hold.
+        assert_eq!(
+            constant_of(json!({"$or": [{"metadata.x": {"$nin": []}}, {"metadata.plan": "a"}]})),
+            Some(true)
+        );
+        // `$in` a non-empty list depends on the request.
+        assert_eq!(constant_of(json!({"metadata.plan": {"$in": ["a"]}})), None);
+    }
+
+    #[test]
     fn conditions_that_depend_on_the_request_are_left_alone() {
         assert_eq!(constant_of(json!({"metadata.plan": "free"})), None);
         assert_eq!(
