@@ -191,6 +191,43 @@ fn same_branch_reads_the_true_and_false_outputs_by_name() {
 }
 
 #[test]
+fn only_conditional_elements_have_their_operators_checked() {
+    let mut route = conditional(Some(json!({"metadata.plan": {"$regex": "a"}})));
+    let operators = |route: &Value| -> Vec<String> {
+        check(route)
+            .into_iter()
+            .filter(|d| d.rule == "unknown-operator")
+            .map(|d| d.pointer)
+            .collect()
+    };
+    assert_eq!(
+        operators(&route),
+        ["/elements/1/properties/conditions/metadata.plan/$regex"]
+    );
+    // The same object on a model element is an ignored property, not a condition.
+    route["elements"][2]["properties"]["conditions"] = json!({"metadata.plan": {"$regex": "a"}});
+    assert_eq!(operators(&route).len(), 1);
+}
+
+#[test]
+fn a_share_that_is_not_a_percentage_is_named_in_the_message() {
+    let messages: Vec<(String, String)> = check(&split(&["50%", "half"]))
+        .into_iter()
+        .filter(|d| d.rule == "percentage-sum")
+        .map(|d| (d.message, d.help))
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0].0, "output key `half` is not a percentage");
+    assert!(messages[0].1.contains("e.g. \"25%\""), "{messages:?}");
+    let r#else: Vec<String> = check(&split(&["50%", "else"]))
+        .into_iter()
+        .filter(|d| d.rule == "percentage-sum")
+        .map(|d| d.help)
+        .collect();
+    assert!(r#else[0].starts_with("the API rejects `else`"), "{else:?}");
+}
+
+#[test]
 fn the_fields_of_the_old_documentation_get_their_own_help() {
     let route = json!({"name": "r", "elements": [
         {"id": "start", "type": "start", "outputs": {"next": {"elementId": "budget"}}},

@@ -52,7 +52,7 @@ pub fn ignored_property(cx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn unknown_operator(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
-        if element.kind != Some("conditional") || !known_type(cx, element.kind) {
+        if element.kind != Some("conditional") {
             continue;
         }
         if let Some(conditions) = element
@@ -70,9 +70,6 @@ pub fn unknown_operator(cx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
-        if !known_type(cx, element.kind) {
-            continue;
-        }
         let props = element.value.get("properties");
         let p = push_token(&route.pointer(i), "properties");
         match element.kind {
@@ -99,12 +96,6 @@ pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
-}
-
-/// Whether the element type is one the schema declares; elements of other types are
-/// reported by `schema` only.
-fn known_type(cx: &Context<'_>, kind: Option<&str>) -> bool {
-    kind.is_some_and(|k| cx.fields.element(k).is_some())
 }
 
 fn unknown_keys(obj: Json<'_>, known: &BTreeSet<String>, base: &str, out: &mut Vec<Finding>) {
