@@ -372,10 +372,7 @@ pub fn generate_crate(
         request.out.display()
     ));
     let written = write_crate(&dir, &files)?;
-    Ok(CrateDone {
-        name,
-        written,
-    })
+    Ok(CrateDone { name, written })
 }
 
 #[cfg(test)]
