@@ -1,7 +1,7 @@
 //! A parsed JSON document, compact and with source positions: what the schema step, the
 //! rules, the locator and the drawing all read.
 //!
-//! Every value is one 24-byte [`Node`] in a flat array, in document order; a container's
+//! Every value is one 24-byte node in a flat array, in document order; a container's
 //! children follow it, and each node records where its subtree ends, so walking a container's
 //! members is a chain of jumps. Strings and keys are read from the text itself; only those
 //! written with escapes are kept decoded beside the nodes. A route file's tree takes about
