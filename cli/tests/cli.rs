@@ -361,7 +361,7 @@ fn graph_reports_why_there_is_nothing_to_draw_as_validate_does() {
     let cases: [(&[u8], &str); 5] = [
         (
             b"{",
-            "<stdin>:1:1: error[invalid-json]: Unterminated object\n",
+            "<stdin>:1:1: error[invalid-json]: this object is never closed: the file ends before its `}`\n",
         ),
         (
             b"\xff[]",

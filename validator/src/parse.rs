@@ -195,6 +195,17 @@ impl<'a> Parser<'a> {
                 if self.peek() == Some(close) {
                     return Ok(false);
                 }
+                if self.peek().is_none() {
+                    return Err(SyntaxError {
+                        start,
+                        end: start + 1,
+                        message: format!(
+                            "this {} is never closed: the file ends before its `{}`",
+                            if object { "object" } else { "array" },
+                            close as char
+                        ),
+                    });
+                }
                 if object {
                     self.member_key()?;
                 }
@@ -721,6 +732,8 @@ mod tests {
             ("  {\"a\": [1", 8, "array is never closed"),
             ("{\"a\": [1,", 9, "ends where a value is expected"),
             ("{} x", 3, "nothing may follow"),
+            ("{", 0, "this object is never closed"),
+            ("[ ", 0, "this array is never closed"),
             ("\u{feff}{}", 0, "byte order mark"),
             ("[1,\u{a0}2]", 3, "U+00A0"),
             ("", 0, "holds no JSON value"),
