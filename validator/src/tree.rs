@@ -114,6 +114,16 @@ impl<'a> Tree<'a> {
         if members.len() < 2 {
             return false;
         }
+        // Route objects have a handful of members: comparing each pair costs less than hashing
+        // every key, and most objects repeat none.
+        if members.len() <= 16
+            && members
+                .iter()
+                .enumerate()
+                .all(|(i, &a)| members[i + 1..].iter().all(|&b| self.key(a) != self.key(b)))
+        {
+            return false;
+        }
         let mut seen = HashSet::with_capacity(members.len());
         let repeated: Vec<u32> = members
             .iter()
