@@ -1,6 +1,7 @@
 //! `dynroute validate`: its flags, the settings each input is checked with (the settings
-//! file, then the flags, then per-file ignores), the findings written in the chosen format
-//! (or counted per rule), and the exit status.
+//! file, then the flags, then per-file ignores), the files checked on every core in rounds
+//! (`--jobs`), the findings written in the chosen format (or counted per rule) in the order
+//! the files were given or walked, and the exit status.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use dynroute_validator::output::{self, Failure, Format};
+use dynroute_validator::schema::SchemaError;
 use dynroute_validator::{Config, Report, Severity, registry};
 use serde_json::json;
 
@@ -86,6 +88,10 @@ pub struct ValidateArgs {
     /// not empty); FORCE_COLOR or CLICOLOR_FORCE (set, not empty, not `0`) colour anything.
     #[arg(long, value_enum, default_value_t = Colour::Auto)]
     color: Colour,
+    /// Check files on N threads; the output is the same for any N (files are reported in
+    /// the order given or walked). [default: one thread per core; 0 means the same]
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 /// Output formats of `validate` ([`Format`] as command-line values).
@@ -255,44 +261,85 @@ fn check(args: &ValidateArgs, matches: &clap::ArgMatches) -> Result<ExitCode, St
     for failure in &failures {
         eprintln!("dynroute: {}", failure.message);
     }
-    let mut reports = Vec::new();
-    for input in &found.inputs {
-        let (shown, path, read) = match input {
-            Input::Stdin { name, path } => (name, path.as_deref(), crate::read("-").map(|r| r.1)),
-            Input::File { name, path } => (
-                name,
-                Some(path.as_path()),
-                std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}")),
-            ),
-        };
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            Err(message) => {
-                eprintln!("dynroute: {message}");
-                failures.push(Failure {
-                    file: shown.to_string(),
-                    message,
-                });
-                continue;
-            }
-        };
-        let folder = path.and_then(Path::parent).unwrap_or(&cwd);
-        let governing = finder.for_dir(folder).map_err(|e| e.to_string())?;
-        let config = config_for(args, &flags, governing.as_deref(), path);
-        let report =
-            dynroute_validator::check_bytes(shown, bytes, &config).map_err(|e| e.to_string())?;
-        reports.push(report);
-    }
-    write_output(args, format, &reports, &failures)?;
-    let (errors, warnings) = reports
+    // Every input's settings before any file is read: a mistake in a settings file stops
+    // the command before anything is checked or written.
+    let configs = found
+        .inputs
         .iter()
-        .map(Report::counts)
-        .fold((0, 0), |(e, w), c| (e + c.errors, w + c.warnings));
+        .map(|input| {
+            let path = input_path(input);
+            let folder = path.and_then(Path::parent).unwrap_or(&cwd);
+            let governing = finder.for_dir(folder).map_err(|e| e.to_string())?;
+            Ok(config_for(args, &flags, governing.as_deref(), path))
+        })
+        .collect::<Result<Vec<Config>, String>>()?;
+    let checker = Checker::new(args.jobs, found.inputs.len());
+    // Human and short output are a sequence of files, written as each round is checked;
+    // the other formats (and statistics) are one document over every file, written at the
+    // end from reports that keep their findings but drop their text.
+    let streaming = !args.statistics && matches!(format, Format::Human | Format::Short);
+    let mut output = Output::new(args);
+    let mut kept = Vec::new();
+    let (mut files, mut errors, mut warnings) = (0, 0, 0);
+    let round = checker.threads.saturating_mul(FILES_PER_THREAD);
+    for (inputs, configs) in found.inputs.chunks(round).zip(configs.chunks(round)) {
+        let jobs = inputs
+            .iter()
+            .zip(configs)
+            .map(|(input, config)| match input {
+                // Standard input is read on this thread (files by the thread that checks
+                // them).
+                Input::Stdin { name, .. } => Job {
+                    name,
+                    source: Source::Read(crate::read("-").map(|r| r.1)),
+                    config,
+                },
+                Input::File { name, path } => Job {
+                    name,
+                    source: Source::File(path),
+                    config,
+                },
+            })
+            .collect();
+        // Unreadable files are reported in the order given, before the round's findings.
+        let mut reports = Vec::with_capacity(inputs.len());
+        for (input, outcome) in inputs.iter().zip(checker.run(jobs)) {
+            match outcome.map_err(|e| e.to_string())? {
+                Ok(report) => reports.push(report),
+                Err(message) => {
+                    eprintln!("dynroute: {message}");
+                    failures.push(Failure {
+                        file: input_name(input).to_string(),
+                        message,
+                    });
+                }
+            }
+        }
+        for report in &reports {
+            let counts = report.counts();
+            files += 1;
+            errors += counts.errors;
+            warnings += counts.warnings;
+        }
+        if streaming {
+            output.write(format, &reports, &[])?;
+        } else {
+            // Only the human format draws from a report's text (its snippets).
+            kept.extend(reports.into_iter().map(|report| Report {
+                text: String::new(),
+                ..report
+            }));
+        }
+    }
+    if streaming {
+        output.finish()?;
+    } else if args.statistics {
+        output.statistics(format, &kept)?;
+    } else {
+        output.write(format, &kept, &failures)?;
+    }
     if format == Format::Human && !args.quiet && errors + warnings > 0 {
-        eprintln!(
-            "dynroute: {errors} error(s), {warnings} warning(s) in {} file(s)",
-            reports.len()
-        );
+        eprintln!("dynroute: {errors} error(s), {warnings} warning(s) in {files} file(s)");
     }
     Ok(if !failures.is_empty() {
         ExitCode::from(USAGE_OR_IO)
@@ -301,6 +348,101 @@ fn check(args: &ValidateArgs, matches: &clap::ArgMatches) -> Result<ExitCode, St
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where an input stands on disk (for settings and per-file ignores), if anywhere.
+fn input_path(input: &Input) -> Option<&Path> {
+    match input {
+        Input::Stdin { path, .. } => path.as_deref(),
+        Input::File { path, .. } => Some(path),
+    }
+}
+
+/// The name an input is shown under.
+fn input_name(input: &Input) -> &str {
+    match input {
+        Input::Stdin { name, .. } | Input::File { name, .. } => name,
+    }
+}
+
+/// Files read and checked per round for each thread: enough that no thread waits for
+/// another's slow file for long, few enough that a round's texts take little memory.
+const FILES_PER_THREAD: usize = 64;
+
+/// One input of a round: the name it is shown under, its bytes, its settings.
+struct Job<'a> {
+    name: &'a str,
+    source: Source<'a>,
+    config: &'a Config,
+}
+
+/// Where a job's bytes come from.
+enum Source<'a> {
+    /// Already read (standard input), or the message saying why it could not be.
+    Read(Result<Vec<u8>, String>),
+    /// A file, read by the thread that checks it.
+    File(&'a Path),
+}
+
+/// A job's report, or the message saying why its input could not be read.
+type Outcome = Result<Report, String>;
+
+impl Job<'_> {
+    /// Reads and checks the input. Fails only when the embedded schema is unusable.
+    fn run(self) -> Result<Outcome, SchemaError> {
+        let read = match self.source {
+            Source::Read(read) => read,
+            Source::File(path) => {
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", self.name))
+            }
+        };
+        match read {
+            Ok(bytes) => dynroute_validator::check_bytes(self.name, bytes, self.config).map(Ok),
+            Err(message) => Ok(Err(message)),
+        }
+    }
+}
+
+/// Reads and checks the inputs of a round, on a pool of threads when there are several
+/// threads and several inputs, else on the calling thread.
+struct Checker {
+    threads: usize,
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl Checker {
+    /// `jobs` as given (`None` or 0: one thread per core), for `inputs` inputs.
+    fn new(jobs: Option<usize>, inputs: usize) -> Self {
+        let threads = match jobs {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        };
+        let pool = if threads > 1 && inputs > 1 {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.min(inputs))
+                // As much stack as a main thread usually has, so that a file checks the
+                // same way on any thread.
+                .stack_size(8 << 20)
+                .thread_name(|i| format!("dynroute-check-{i}"))
+                .build()
+                // Without threads of its own, the command checks on this one.
+                .ok()
+        } else {
+            None
+        };
+        Checker { threads, pool }
+    }
+
+    /// What became of each job, in the order of `jobs`.
+    fn run(&self, jobs: Vec<Job<'_>>) -> Vec<Result<Outcome, SchemaError>> {
+        match &self.pool {
+            Some(pool) if jobs.len() > 1 => {
+                use rayon::prelude::*;
+                pool.install(|| jobs.into_par_iter().map(Job::run).collect())
+            }
+            _ => jobs.into_iter().map(Job::run).collect(),
+        }
+    }
 }
 
 /// What one input is checked with: the governing settings file's rules, then the flags
@@ -332,40 +474,134 @@ fn config_for(
     config
 }
 
-/// Writes the findings (or their statistics) to standard output or `--output-file`.
-fn write_output(
-    args: &ValidateArgs,
-    format: Format,
-    reports: &[Report],
-    failures: &[Failure],
-) -> Result<(), String> {
-    let (mut out, terminal, name): (Box<dyn Write>, bool, String) = match &args.output_file {
-        Some(file) => {
-            let name = file.display().to_string();
-            if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(folder).map_err(|e| format!("cannot write {name}: {e}"))?;
+/// Standard output or `--output-file`, opened when first written to (so that the file is
+/// created after its inputs are read), and left alone once a reader closes the pipe.
+struct Output<'a> {
+    args: &'a ValidateArgs,
+    open: Option<Open>,
+}
+
+/// An opened output.
+struct Open {
+    out: Watched,
+    colour: bool,
+    name: String,
+}
+
+impl Open {
+    fn new(args: &ValidateArgs) -> Result<Self, String> {
+        let (inner, terminal, name): (Box<dyn Write>, bool, String) = match &args.output_file {
+            Some(file) => {
+                let name = file.display().to_string();
+                if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(folder)
+                        .map_err(|e| format!("cannot write {name}: {e}"))?;
+                }
+                let created =
+                    std::fs::File::create(file).map_err(|e| format!("cannot write {name}: {e}"))?;
+                (Box::new(std::io::BufWriter::new(created)), false, name)
             }
-            let created =
-                std::fs::File::create(file).map_err(|e| format!("cannot write {name}: {e}"))?;
-            (Box::new(std::io::BufWriter::new(created)), false, name)
+            None => {
+                let stdout = std::io::stdout();
+                let terminal = stdout.is_terminal();
+                (
+                    Box::new(std::io::BufWriter::new(stdout.lock())),
+                    terminal,
+                    "output".to_string(),
+                )
+            }
+        };
+        Ok(Open {
+            out: Watched {
+                inner,
+                closed: false,
+            },
+            colour: colour(args.color, |name| std::env::var(name).ok(), terminal),
+            name,
+        })
+    }
+}
+
+/// A writer that remembers when its reader went away: the output formats treat a closed
+/// pipe as the end of the output, not as an error, and nothing more is rendered after it.
+struct Watched {
+    inner: Box<dyn Write>,
+    closed: bool,
+}
+
+impl Watched {
+    fn watch<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
         }
-        None => {
-            let stdout = std::io::stdout();
-            let terminal = stdout.is_terminal();
-            (
-                Box::new(std::io::BufWriter::new(stdout.lock())),
-                terminal,
-                "output".to_string(),
-            )
+        result
+    }
+}
+
+impl Write for Watched {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.watch(written)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let written = self.inner.write_all(buf);
+        self.watch(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush();
+        self.watch(flushed)
+    }
+}
+
+impl<'a> Output<'a> {
+    fn new(args: &'a ValidateArgs) -> Self {
+        Output { args, open: None }
+    }
+
+    fn open(&mut self) -> Result<&mut Open, String> {
+        let open = match self.open.take() {
+            Some(open) => open,
+            None => Open::new(self.args)?,
+        };
+        Ok(self.open.insert(open))
+    }
+
+    /// Writes reports (and the failures, in the formats that carry them) in `format`.
+    fn write(
+        &mut self,
+        format: Format,
+        reports: &[Report],
+        failures: &[Failure],
+    ) -> Result<(), String> {
+        let open = self.open()?;
+        if open.out.closed {
+            return Ok(());
         }
-    };
-    let colour = colour(args.color, |name| std::env::var(name).ok(), terminal);
-    let written = if args.statistics {
-        statistics(format, reports, &mut out)
-    } else {
-        output::write(format, reports, failures, colour, &mut out)
-    };
-    match written.and_then(|()| out.flush()) {
+        let written = output::write(format, reports, failures, open.colour, &mut open.out);
+        ended(written, &open.name)
+    }
+
+    /// Writes the findings of `reports` counted per rule.
+    fn statistics(&mut self, format: Format, reports: &[Report]) -> Result<(), String> {
+        let open = self.open()?;
+        let written = statistics(format, reports, &mut open.out).and_then(|()| open.out.flush());
+        ended(written, &open.name)
+    }
+
+    /// Opens the output if nothing was written to it (an empty file for `--output-file`)
+    /// and flushes it.
+    fn finish(&mut self) -> Result<(), String> {
+        let open = self.open()?;
+        let flushed = open.out.flush();
+        ended(flushed, &open.name)
+    }
+}
+
+/// A write's outcome: a closed pipe ends the output quietly.
+fn ended(written: std::io::Result<()>, name: &str) -> Result<(), String> {
+    match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write {name}: {e}"))
         }

@@ -7,22 +7,10 @@ mod support;
 use std::path::Path;
 use std::process::Output;
 
-use support::{stderr, stdout};
+use support::{short_files as files, stderr, stdout};
 
 fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     support::run_in(dir, args, stdin)
-}
-
-/// The files named in short-format output, in order, each once.
-fn files(out: &Output) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for line in stdout(out).lines() {
-        let name = line.split(':').next().unwrap_or_default().to_string();
-        if names.last() != Some(&name) {
-            names.push(name);
-        }
-    }
-    names
 }
 
 /// Writes `text` to `dir`/`path`, creating folders.

@@ -109,3 +109,15 @@ pub fn stdout(out: &std::process::Output) -> String {
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// The files named in short-format output, in order, each once.
+pub fn short_files(out: &std::process::Output) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in stdout(out).lines() {
+        let name = line.split(':').next().unwrap_or_default().to_string();
+        if names.last() != Some(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
