@@ -9,6 +9,8 @@
 //! The Prism half needs `DYNROUTE_PRISM` (see `scripts/install-node-tool prism`); it fails
 //! without it when `CI=true`.
 
+// The client's test support (Prism, the six-element graph), shared rather than copied.
+#[path = "../../client/tests/client_support/mod.rs"]
 mod client_support;
 
 use client_support::prism::{self, Prism};
