@@ -689,6 +689,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "runtime/secret.rs",
         include_str!("../../runtime/src/secret.rs"),
     ),
+    ("runtime/tls.rs", include_str!("../../runtime/src/tls.rs")),
 ];
 
 /// The first line of each runtime file copied into a standalone crate.

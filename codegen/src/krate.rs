@@ -62,7 +62,7 @@ pub const CLIENT_DEPENDENCIES: &[Dependency] = &[
         name: "reqwest",
         version: "0.13.5",
         default_features: false,
-        features: &["rustls", "query", "http2"],
+        features: &["rustls-no-provider", "query", "http2"],
     },
     Dependency {
         name: "tokio",
@@ -73,7 +73,23 @@ pub const CLIENT_DEPENDENCIES: &[Dependency] = &[
     Dependency::plain("futures", "0.3.34"),
     Dependency::plain("fastrand", "2.5.0"),
     Dependency::plain("percent-encoding", "2.3.2"),
+    Dependency {
+        name: "rustls",
+        version: "0.23.46",
+        default_features: false,
+        features: &["std"],
+    },
 ];
+
+/// The `[features]` table of a crate with the client: the TLS crypto provider the runtime
+/// installs (runtime/src/tls.rs), ring unless the default features are turned off (a unit
+/// test holds it equal to `runtime/Cargo.toml`'s).
+pub const CLIENT_FEATURES: &str = "[features]\n\
+default = [\"tls-ring\"]\n\
+# TLS through rustls with the ring crypto provider (runtime/src/tls.rs).\n\
+tls-ring = [\"rustls/ring\"]\n\
+# TLS through rustls with aws-lc-rs instead (turn the default features off).\n\
+tls-aws-lc-rs = [\"reqwest/rustls\"]\n";
 
 /// The `[dependencies]` lines of a crate with (`client`) or without the client.
 fn dependencies(client: bool) -> String {
@@ -92,13 +108,18 @@ pub fn files(name: &str, spec_path: &str, output: &Output) -> BTreeMap<String, S
     // With generated operations the crate also gets the client runtime and its dependencies.
     let client = output.src.contains_key("operations.rs");
     let dependencies = dependencies(client);
+    let features = if client {
+        format!("\n{CLIENT_FEATURES}")
+    } else {
+        String::new()
+    };
     files.insert(
         "Cargo.toml".to_string(),
         format!(
             "# {mark} from {label}. Do not edit.\n\
              [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
              # Not part of any enclosing workspace.\n[workspace]\n\n\
-             [dependencies]\n{dependencies}",
+             [dependencies]\n{dependencies}{features}",
             mark = crate::render::MARK,
         ),
     );
@@ -243,6 +264,18 @@ mod tests {
     }
 
     #[test]
+    fn client_crates_choose_the_tls_provider_as_the_runtime_does() {
+        let runtime = include_str!("../../runtime/Cargo.toml");
+        let start = runtime
+            .find("[features]")
+            .expect("runtime/Cargo.toml has features");
+        let end = runtime[start..]
+            .find("\n\n")
+            .map_or(runtime.len(), |end| start + end + 1);
+        assert_eq!(&runtime[start..end], CLIENT_FEATURES);
+    }
+
+    #[test]
     fn every_file_written_is_told_apart_from_other_files() {
         let spec = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"204":{"description":"none"}}}}}}"#;
         let output = crate::generate(spec, &crate::Settings::new("a.json")).expect("generates");
@@ -274,10 +307,12 @@ mod tests {
         );
         let client = dependencies(true);
         assert!(client.contains(
-            "reqwest = { version = \"0.13.5\", default-features = false, features = [\"rustls\", \"query\", \"http2\"] }\n"
+            "reqwest = { version = \"0.13.5\", default-features = false, features = [\"rustls-no-provider\", \"query\", \"http2\"] }\n"
         ), "{client}");
         assert!(
-            client.ends_with("percent-encoding = \"2.3.2\"\n"),
+            client.ends_with(
+                "rustls = { version = \"0.23.46\", default-features = false, features = [\"std\"] }\n"
+            ),
             "{client}"
         );
     }

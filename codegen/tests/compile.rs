@@ -52,6 +52,8 @@ fn snapshots_pass_clippy_rustdoc_and_their_wire_tests() {
             for dependency in dynroute_codegen::krate::CLIENT_DEPENDENCIES {
                 manifest_text.push_str(&dependency.toml_line());
             }
+            manifest_text.push('\n');
+            manifest_text.push_str(dynroute_codegen::krate::CLIENT_FEATURES);
             manifest_text.push_str(
                 "\n[dev-dependencies]\ntokio = { version = \"1\", features = \
                  [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }\n",

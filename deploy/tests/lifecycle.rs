@@ -281,6 +281,7 @@ async fn an_interrupted_apply_converges_when_run_again() {
         let planned = plan(&client, dir.path(), false).await;
 
         let control = format!("{}/__dynroute/faults", emulator.root_url());
+        dynroute_client::runtime::install_crypto_provider().expect("a TLS provider");
         let added = reqwest::Client::new()
             .post(&control)
             .json(&fault)

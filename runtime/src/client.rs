@@ -229,7 +229,9 @@ impl ClientBuilder {
     }
 
     /// Uses a ready-made `reqwest::Client` (proxies, custom TLS roots, ...). Its own timeouts
-    /// apply; the per-attempt timeout of this builder is still set on every request.
+    /// apply; the per-attempt timeout of this builder is still set on every request. reqwest
+    /// needs a TLS crypto provider to build it: call
+    /// [`install_crypto_provider`](super::install_crypto_provider) first, or install your own.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -267,12 +269,15 @@ impl ClientBuilder {
             };
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|err| {
-                    config_error("cannot build the HTTP client".to_owned()).with_source(err)
-                })?,
+            None => {
+                super::tls::install_crypto_provider()?;
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(|err| {
+                        config_error("cannot build the HTTP client".to_owned()).with_source(err)
+                    })?
+            }
         };
         let credentials_kind = match &self.credentials {
             Some(Credentials::Bearer(_)) => "bearer token",

@@ -1,7 +1,7 @@
 //! The hand-written runtime under the generated operations: configuration, credentials,
 //! retries with backoff, timeouts, the error type, parameter encoding (path, query, header,
-//! cookie), request bodies other than JSON (form, multipart, text, bytes), paging and a
-//! response hook.
+//! cookie), request bodies other than JSON (form, multipart, text, bytes), paging, a
+//! response hook and the TLS backend.
 //!
 //! It knows nothing about a particular API: generated code describes each request as a
 //! [`RequestSpec`] (plus [`RequestParts`] for headers, cookies and other media types) and
@@ -25,6 +25,7 @@ pub mod paging;
 pub mod path;
 mod retry;
 mod secret;
+mod tls;
 
 pub use auth::Credentials;
 pub use body::Content;
@@ -39,3 +40,4 @@ pub use hook::ResponseHook;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use tls::install_crypto_provider;

@@ -65,6 +65,8 @@ fn definition(name: &str, limit: u32) -> RouteDefinition {
 }
 
 fn http() -> reqwest::Client {
+    // reqwest is built without a TLS provider of its own: the client runtime installs one.
+    dynroute_client::runtime::install_crypto_provider().expect("a TLS provider");
     reqwest::Client::new()
 }
 
