@@ -11,7 +11,7 @@ use client_support::{six_element_graph, six_elements};
 use dynroute_client::models::{CreateDeploymentRequest, Element, RouteDefinition};
 use dynroute_client::runtime::RetryPolicy;
 use dynroute_client::{Client, Credentials, ErrorKind, RequestOptions};
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";

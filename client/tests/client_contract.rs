@@ -14,7 +14,7 @@ use dynroute_client::models::{
     CreateDeploymentRequest, CreateVersionRequest, RouteDefinition, UpdateRouteRequest,
 };
 use dynroute_client::{Client, Credentials, Error, ErrorKind};
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";

@@ -70,7 +70,12 @@ pub const CLIENT_DEPENDENCIES: &[Dependency] = &[
         default_features: true,
         features: &["time"],
     },
-    Dependency::plain("futures", "0.3.34"),
+    Dependency {
+        name: "futures-util",
+        version: "0.3.34",
+        default_features: false,
+        features: &["std"],
+    },
     Dependency::plain("fastrand", "2.5.0"),
     Dependency::plain("percent-encoding", "2.3.2"),
     Dependency {

@@ -2,8 +2,8 @@
 
 use std::future::Future;
 
-pub use futures::stream::BoxStream;
-use futures::stream::{self, StreamExt, TryStreamExt};
+pub use futures_util::stream::BoxStream;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

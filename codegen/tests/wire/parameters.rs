@@ -6,7 +6,7 @@
 
 mod support;
 
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 use serde_json::json;
 use snapshot_parameters::models::Mode;
 use snapshot_parameters::runtime::{Client, ErrorKind};
