@@ -5,15 +5,21 @@
 //! `{"success": true, "result": <route with six elements>}` body, and both decode the body into
 //! the typed `Route`. The bare call is what a hand-written call would do (one reqwest request,
 //! `serde_json::from_slice` into the envelope type); the client adds path encoding, the retry
-//! loop, the envelope check, the response hook (the Cloudflare normaliser) and decoding
-//! through a `serde_json::Value`.
+//! loop, the Cloudflare normaliser's check of the bytes (this body needs no rewrite) and the
+//! direct decoding of the envelope from the bytes (no `serde_json::Value`; see
+//! `Client::finish_typed` in runtime/src/execute.rs).
 //!
 //! Run: `cargo bench -p dynroute-client --bench client`
 //!
 //! Measured with `cargo bench -p dynroute-client --bench client -- --warm-up-time 1
-//! --measurement-time 5` on 2 shared cores: get_route dynroute_client 91.9 µs per call,
-//! bare_reqwest 74.1 µs, ratio 1.24 (three runs: 1.16 to 1.26); decode_route dynroute_client
-//! 16.2 µs, serde_json 7.3 µs.
+//! --measurement-time 5` on 2 shared cores under load from other builds, so absolute times
+//! drifted between runs (serde_json's decode took 14.6 to 26 µs); ratios are from the same
+//! run. Four runs: get_route dynroute_client / bare_reqwest 1.02 to 1.22 (136.5 µs vs
+//! 125.0 µs in the quietest); decode_route dynroute_client / serde_json 1.20 to 1.71 (20.9 µs
+//! vs 15.4 µs, 1.36, in the quietest; a min-of-300 timing loop gave 1.36). The same
+//! binaries before the direct path, run alternately with these: get_route 1.39 to 1.47,
+//! decode_route 2.27 to 2.88 (the figures on a quiet machine were 91.9 µs vs 74.1 µs, 1.24,
+//! and 16.2 µs vs 7.3 µs).
 
 use std::time::Duration;
 
@@ -156,8 +162,8 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    // The same split without the network: what the client does to a received body (envelope
-    // check, the normaliser, decoding through a `serde_json::Value`) next to one
+    // The same split without the network: what the client does to a received body (the
+    // normaliser's check of the bytes, the direct decoding of the envelope) next to one
     // `serde_json::from_slice` into the envelope type.
     let request = RequestSpec {
         operation_id: "get",

@@ -137,11 +137,13 @@ impl Client {
 
     /// A builder for [`DEFAULT_BASE_URL`] with the Cloudflare settings installed: Cloudflare's
     /// error envelope ([`ERROR_ENVELOPE`], from [`Client::builder`]), the `cf-ray` request id
-    /// in errors and the [`normalize_response`] hook. Add credentials and build.
+    /// in errors and the [`normalize_response`] hook (as [`ResponseNormalizer`], which lets
+    /// bodies it would leave alone be decoded without a `serde_json::Value`). Add credentials
+    /// and build.
     pub fn cloudflare_builder() -> ClientBuilder {
         Client::builder()
             .request_id_header(REQUEST_ID_HEADER)
-            .response_hook(normalize_response)
+            .response_hook(ResponseNormalizer)
     }
 }
 
@@ -152,9 +154,13 @@ impl Client {
 ///   array) instead of JSON text: the array becomes `elements` when `elements` is missing,
 ///   null or empty, and `data` is re-serialised as a string (as Cloudflare's Terraform provider
 ///   does, terraform-provider-cloudflare#7300);
-/// * `elements` missing from a route: it becomes an empty list.
+/// * `elements` missing or `null` in a route (an object with `gateway_id` and `id`, which a
+///   route version also has): it becomes an empty list. A version alone (`version_id` and
+///   `active`, as in `route.version` or a version listing) has no `elements` in the
+///   description and gets none.
 ///
-/// Installed by [`Client::cloudflare_builder`] and [`Client::from_env`] as the response hook.
+/// Installed by [`Client::cloudflare_builder`] and [`Client::from_env`] as the response hook,
+/// through [`ResponseNormalizer`].
 pub fn normalize_response(_operation_id: &str, body: &mut serde_json::Value) {
     use serde_json::Value;
     match body {
@@ -182,7 +188,7 @@ pub fn normalize_response(_operation_id: &str, body: &mut serde_json::Value) {
             if let Some(data) = nested {
                 adopt_graph(map, &data);
             }
-            if (is_route || is_version) && map.get("elements").is_none_or(Value::is_null) {
+            if is_route && map.get("elements").is_none_or(Value::is_null) {
                 map.insert("elements".to_owned(), Value::Array(Vec::new()));
             }
             for value in map.values_mut() {
@@ -208,6 +214,190 @@ fn adopt_graph(map: &mut serde_json::Map<String, serde_json::Value>, data: &serd
     if empty && data.is_array() {
         map.insert("elements".to_owned(), data.clone());
     }
+}
+
+/// The response hook of Cloudflare clients: [`normalize_response`], with the check that lets
+/// the client decode a body straight from its bytes when the normaliser would leave it as it
+/// is (see [`ResponseHook::may_rewrite`](runtime::ResponseHook::may_rewrite)).
+///
+/// Installed by [`Client::cloudflare_builder`] and [`Client::from_env`]. Installing the
+/// function [`normalize_response`] itself as the hook gives the same results, through a
+/// `serde_json::Value` for every body.
+#[cfg(feature = "client")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResponseNormalizer;
+
+#[cfg(feature = "client")]
+impl runtime::ResponseHook for ResponseNormalizer {
+    fn on_response(&self, operation_id: &str, body: &mut serde_json::Value) {
+        normalize_response(operation_id, body);
+    }
+
+    fn may_rewrite(&self, _operation_id: &str, body: &[u8]) -> bool {
+        normalizer_may_rewrite(body)
+    }
+}
+
+/// Whether [`normalize_response`] may change the JSON text `body`: `false` only when it
+/// certainly leaves it as it is. Decided in one pass over the bytes, without parsing them:
+/// the normaliser changes a body exactly when it holds
+///
+/// * an object with `version_id` and `active`, or the object value of a `version` key, whose
+///   `data` is not a string (the normaliser turns it into one);
+/// * an object with `gateway_id` and `id` whose `elements` is missing or `null` (the
+///   normaliser makes it `[]`).
+///
+/// A key with a `\` in it could spell one of these names with `\u` escapes: the answer is
+/// then `true`, as it is when a repeated key has one of these values in any occurrence (the
+/// normaliser reads the last). For bytes that are not JSON the answer does not matter: the
+/// direct decoding refuses them and the normaliser never sees them.
+#[cfg(feature = "client")]
+fn normalizer_may_rewrite(body: &[u8]) -> bool {
+    // What an open object or array holds so far.
+    const OBJECT: u16 = 1;
+    const VERSION_VALUE: u16 = 1 << 1;
+    const VERSION_ID: u16 = 1 << 2;
+    const ACTIVE: u16 = 1 << 3;
+    const DATA_NOT_STRING: u16 = 1 << 4;
+    const GATEWAY_ID: u16 = 1 << 5;
+    const ID: u16 = 1 << 6;
+    const ELEMENTS: u16 = 1 << 7;
+    const ELEMENTS_NULL: u16 = 1 << 8;
+    let rewritten = |bits: u16| {
+        let version = bits & (VERSION_ID | ACTIVE) == VERSION_ID | ACTIVE;
+        let route = bits & (GATEWAY_ID | ID) == GATEWAY_ID | ID;
+        ((version || bits & VERSION_VALUE != 0) && bits & DATA_NOT_STRING != 0)
+            || (route && (bits & ELEMENTS == 0 || bits & ELEMENTS_NULL != 0))
+    };
+    let mut open: Vec<u16> = Vec::new();
+    let mut expect_key = false;
+    let mut next_is_version = false;
+    let mut at = 0;
+    while let Some(&byte) = body.get(at) {
+        match byte {
+            b'"' => {
+                let Some(end) = string_end(body, at + 1) else {
+                    return true;
+                };
+                let text = &body[at + 1..end];
+                at = end + 1;
+                if !expect_key {
+                    continue;
+                }
+                expect_key = false;
+                if text.contains(&b'\\') {
+                    return true;
+                }
+                // The first byte of the key's value, after the colon.
+                at = skip_whitespace(body, at);
+                if body.get(at) != Some(&b':') {
+                    return true;
+                }
+                at = skip_whitespace(body, at + 1);
+                let value = body.get(at).copied().unwrap_or(b' ');
+                let Some(bits) = open.last_mut() else {
+                    return true;
+                };
+                *bits |= match text {
+                    b"data" if value != b'"' => DATA_NOT_STRING,
+                    b"version_id" => VERSION_ID,
+                    b"active" => ACTIVE,
+                    b"gateway_id" => GATEWAY_ID,
+                    b"id" => ID,
+                    b"elements" if value == b'n' => ELEMENTS | ELEMENTS_NULL,
+                    b"elements" => ELEMENTS,
+                    _ => 0,
+                };
+                next_is_version = text == b"version" && value == b'{';
+            }
+            b'{' => {
+                open.push(if next_is_version {
+                    OBJECT | VERSION_VALUE
+                } else {
+                    OBJECT
+                });
+                next_is_version = false;
+                expect_key = true;
+                at += 1;
+            }
+            b'[' => {
+                open.push(0);
+                next_is_version = false;
+                expect_key = false;
+                at += 1;
+            }
+            b'}' | b']' => {
+                if open.pop().is_some_and(rewritten) {
+                    return true;
+                }
+                expect_key = false;
+                at += 1;
+            }
+            b',' => {
+                expect_key = open.last().is_some_and(|bits| bits & OBJECT != 0);
+                at += 1;
+            }
+            _ => at += 1,
+        }
+    }
+    false
+}
+
+/// The index of the quote that ends the string whose text starts at `at`.
+#[cfg(feature = "client")]
+fn string_end(body: &[u8], mut at: usize) -> Option<usize> {
+    // Most of a body is string text, and the longest strings are JSON text themselves (full
+    // of `\"`): it is read eight bytes at a time. A word without two backslashes in a row and
+    // without one in its last byte has its escapes inside it: a quote there ends the string
+    // unless a backslash is right before it. Other words are read byte by byte from their
+    // first quote or backslash.
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    const LAST: u64 = 0x80 << 56;
+    loop {
+        while let Some(&chunk) = body.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+            let word = u64::from_le_bytes(chunk);
+            let quotes = equal_bytes(word, QUOTES);
+            let backslashes = equal_bytes(word, BACKSLASHES);
+            if quotes | backslashes == 0 {
+                at += 8;
+                continue;
+            }
+            if backslashes & ((backslashes << 8) | LAST) == 0 {
+                let ends = quotes & !(backslashes << 8);
+                if ends != 0 {
+                    return Some(at + (ends.trailing_zeros() / 8) as usize);
+                }
+                at += 8;
+                continue;
+            }
+            at += ((quotes | backslashes).trailing_zeros() / 8) as usize;
+            break;
+        }
+        match body.get(at)? {
+            b'"' => return Some(at),
+            b'\\' => at += 2,
+            _ => at += 1,
+        }
+    }
+}
+
+/// The high bit of each byte of `word` that equals the byte of `pattern` in its place, and no
+/// other bit.
+#[cfg(feature = "client")]
+fn equal_bytes(word: u64, pattern: u64) -> u64 {
+    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let zero_where_equal = word ^ pattern;
+    !(((zero_where_equal & LOW) + LOW) | zero_where_equal | LOW)
+}
+
+/// The index of the first byte from `at` on that is not JSON white space.
+#[cfg(feature = "client")]
+fn skip_whitespace(body: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = body.get(at) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(all(test, feature = "client"))]
@@ -329,5 +519,160 @@ mod tests {
                 || err.to_string().contains("CLOUDFLARE_EMAIL is set but"),
             "{err}"
         );
+    }
+
+    /// Whether the normaliser changes `body` (JSON text).
+    fn normaliser_changes(body: &str) -> bool {
+        let before: serde_json::Value = serde_json::from_str(body).unwrap();
+        let mut after = before.clone();
+        normalize_response("op", &mut after);
+        // `Value` equality ignores the order of keys; the text does not.
+        let (after, before) = (after.to_string(), before.to_string());
+        after != before
+    }
+
+    /// A route as `get` returns it, the graph in `elements` and again as text in
+    /// `version.data` (the body of the client benchmark).
+    fn live_route() -> serde_json::Value {
+        let graph: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/six-element-graph.json")).unwrap();
+        json!({"success": true, "errors": [], "messages": [], "result": {
+            "id": "r1", "name": "support", "gateway_id": "gw",
+            "created_at": "2026-05-01T10:00:00Z", "modified_at": "2026-05-01T10:00:00Z",
+            "elements": graph,
+            "version": {"version_id": "v1", "data": graph.to_string(), "active": "true",
+                        "created_at": "2026-05-01T10:00:00Z"},
+            "deployment": {"deployment_id": "d1", "version_id": "v1",
+                           "created_at": "2026-05-01T10:00:00Z"}
+        }})
+    }
+
+    /// Bodies the normaliser leaves alone, then bodies it rewrites (each a small change to a
+    /// body of the first kind), as JSON text.
+    fn normaliser_bodies() -> (Vec<String>, Vec<String>) {
+        let route = live_route();
+        let pretty = serde_json::to_string_pretty(&route).unwrap();
+        let alone = vec![
+            route.to_string(),
+            pretty.clone(),
+            r#"{"success": true, "result": {"id": "r", "gateway_id": "g", "elements": []}}"#.into(),
+            r#"{"version_id": "v", "active": "true", "data": "[]"}"#.into(),
+            r#"{"version_id": "v", "data": [1]}"#.into(),
+            r#"{"active": "true", "data": {"x": 1}, "id": "i"}"#.into(),
+            r#"{"data": {"routes": [], "version": "3"}, "version": [{"data": 1}]}"#.into(),
+            r#"{"id": "r", "elements": null, "x": {"gateway_id": "g"}}"#.into(),
+            r#"{"s": "{\"gateway_id\": \"g\", \"id\": \"i\", \"data\": [1]}", "id": 1}"#.into(),
+            r#"["version", {"version": {"data": "x"}}, "data", 1, null]"#.into(),
+            r#"{"success": false, "errors": [{"code": 1, "message": "gone"}]}"#.into(),
+            "[]".into(),
+            "7".into(),
+        ];
+        let with = |pointer: &str, value: serde_json::Value| {
+            let mut route = route.clone();
+            *route.pointer_mut(pointer).unwrap() = value;
+            route.to_string()
+        };
+        let graph = route["result"]["elements"].clone();
+        let rewritten = vec![
+            pretty.replacen(r#""elements": ["#, r#""elements_": ["#, 1),
+            with("/result/elements", serde_json::Value::Null),
+            with("/result/version/data", graph.clone()),
+            with("/result/version/data", json!({"elements": graph})),
+            r#"{"version_id": "v", "active": "true", "data": ["s"]}"#.into(),
+            r#"{"x": {"version": {"data": {"a": 1}}}}"#.into(),
+            r#"{"version": {"data": null}}"#.into(),
+            r#"[{"id": "r", "gateway_id": "g"}]"#.into(),
+            r#"{"id":"r","gateway_id":"g","elements":[],"elements" : null}"#.into(),
+            r#"{"data": {"routes": [{"id": "r", "gateway_id": "g", "elements": [
+                {"id": "e", "conditions": {"a": {"version_id": 1, "active": 2, "data": 3}}}]}]}}"#
+                .into(),
+        ];
+        (alone, rewritten)
+    }
+
+    #[test]
+    fn the_normaliser_says_exactly_when_it_rewrites() {
+        let (alone, rewritten) = normaliser_bodies();
+        for body in &alone {
+            assert!(!normaliser_changes(body), "{body}");
+            assert!(!normalizer_may_rewrite(body.as_bytes()), "{body}");
+        }
+        for body in &rewritten {
+            assert!(normaliser_changes(body), "{body}");
+            assert!(normalizer_may_rewrite(body.as_bytes()), "{body}");
+        }
+        // Keys with escapes might spell a name the normaliser looks for: no promise.
+        let escaped = r#"{"id": "r", "gateway_id": "g", "elements": [], "x\"y": 1}"#;
+        assert!(!normaliser_changes(escaped) && normalizer_may_rewrite(escaped.as_bytes()));
+        let spelt = r#"{"id": "r", "g\u0061teway_id": "g"}"#;
+        assert!(normaliser_changes(spelt) && normalizer_may_rewrite(spelt.as_bytes()));
+        // Bytes that are not JSON get an answer and no panic.
+        for junk in ["", "{", "\"", r#"{"a"#, r#"{"id"}"#, "}}]]", r#"{"a":"\"#] {
+            let _ = normalizer_may_rewrite(junk.as_bytes());
+        }
+    }
+
+    #[test]
+    fn cloudflare_bodies_decode_alike_with_and_without_the_value() {
+        use runtime::{Method, RequestSpec};
+        let direct = Client::cloudflare_builder().build().unwrap();
+        // The normaliser installed as a function: every body goes through a `Value`.
+        let general = Client::builder()
+            .request_id_header(REQUEST_ID_HEADER)
+            .response_hook(normalize_response)
+            .build()
+            .unwrap();
+        let ok = reqwest::StatusCode::OK;
+        let headers = reqwest::header::HeaderMap::new();
+        fn check<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+            clients: [&Client; 2],
+            unwrap: Option<&'static str>,
+            body: &str,
+        ) {
+            let request = RequestSpec {
+                operation_id: "get",
+                method: Method::GET,
+                path: String::new(),
+                query: Vec::new(),
+                body: None,
+                unwrap,
+            };
+            let ok = reqwest::StatusCode::OK;
+            let headers = reqwest::header::HeaderMap::new();
+            let [a, b] = clients
+                .map(|client| client.decode_response::<T>(&request, ok, &headers, body.as_bytes()));
+            match (&a, &b) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{body}"),
+                (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{body}"),
+                _ => panic!("{body}: {a:?} / {b:?}"),
+            }
+        }
+        let (alone, rewritten) = normaliser_bodies();
+        for body in alone.iter().chain(&rewritten) {
+            let clients = [&direct, &general];
+            check::<models::Route>(clients, Some("result"), body);
+            check::<models::RouteVersion>(clients, Some("result"), body);
+            check::<models::RouteList>(clients, Some("data"), body);
+            check::<serde_json::Value>(clients, Some("result"), body);
+            check::<serde_json::Value>(clients, Some("data"), body);
+            check::<serde_json::Value>(clients, None, body);
+        }
+        // The benchmark's body decodes without a `Value`, to the route the general path gives.
+        let body = live_route().to_string();
+        let request = RequestSpec {
+            operation_id: "get",
+            method: Method::GET,
+            path: String::new(),
+            query: Vec::new(),
+            body: None,
+            unwrap: Some("result"),
+        };
+        assert!(!normalizer_may_rewrite(body.as_bytes()));
+        let route: models::Route = direct
+            .decode_response(&request, ok, &headers, body.as_bytes())
+            .unwrap();
+        assert_eq!(route.elements.len(), 7);
+        let envelope: models::RouteResponse = serde_json::from_str(&body).unwrap();
+        assert_eq!(route, envelope.result);
     }
 }

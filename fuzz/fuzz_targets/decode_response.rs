@@ -3,6 +3,11 @@
 //! headers and body give a model or an `Error`, never a panic. A decoded model must also survive a serialisation round
 //! trip unchanged, and the error must render.
 //!
+//! The Cloudflare client decodes a body the normaliser would leave alone straight from its
+//! bytes; the same client with the normaliser installed as a plain function (which always gets
+//! a `serde_json::Value`) must give the same model, or an error with the same kind, message,
+//! details and source.
+//!
 //! The input is a response written like HTTP/1.1 text, so that seeds are readable:
 //!
 //! ```text
@@ -93,7 +98,19 @@ impl<'a> Response<'a> {
             body: None,
             unwrap,
         };
-        match client().decode_response::<T>(&request, self.status, &self.headers, self.body) {
+        let result = client().decode_response::<T>(&request, self.status, &self.headers, self.body);
+        let general =
+            general_client().decode_response::<T>(&request, self.status, &self.headers, self.body);
+        match (&result, &general) {
+            (Ok(model), Ok(other)) => assert_eq!(model, other, "the two decoding paths differ"),
+            (Err(err), Err(other)) => assert_eq!(
+                format!("{err:?}"),
+                format!("{other:?}"),
+                "the two decoding paths fail differently"
+            ),
+            _ => panic!("one decoding path fails: {result:?} / {general:?}"),
+        }
+        match result {
             Ok(model) => {
                 let json = serde_json::to_value(&model).expect("a decoded model serialises");
                 let again: T = serde_json::from_value(json.clone())
@@ -118,6 +135,19 @@ fn client() -> &'static Client {
         Client::cloudflare_builder()
             .build()
             .expect("the Cloudflare client builds without credentials")
+    })
+}
+
+/// The same client with the normaliser installed as a function: every body goes through a
+/// `serde_json::Value`.
+fn general_client() -> &'static Client {
+    static CLIENT: OnceLock<Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        Client::builder()
+            .request_id_header(dynroute_client::REQUEST_ID_HEADER)
+            .response_hook(dynroute_client::normalize_response)
+            .build()
+            .expect("the client builds without credentials")
     })
 }
 

@@ -87,9 +87,14 @@ impl Client {
     /// This is what every generated operation calls; it also serves endpoints the description
     /// does not cover.
     pub async fn execute<T: DeserializeOwned>(&self, request: RequestSpec) -> Result<T, Error> {
-        let operation = request.operation_id;
-        let value = self.execute_value(request).await?;
-        decode_as(operation, value)
+        let success = send(self, &request, &RequestParts::default()).await?;
+        self.finish_typed(
+            &request,
+            success.status,
+            &success.headers,
+            &success.bytes,
+            success.attempts,
+        )
     }
 
     /// [`execute`](Client::execute) with header and cookie parameters, a body in another
@@ -100,14 +105,13 @@ impl Client {
         parts: RequestParts,
     ) -> Result<T, Error> {
         let success = send(self, &request, &parts).await?;
-        let value = self.finish_success(
+        self.finish_typed(
             &request,
             success.status,
             &success.headers,
             &success.bytes,
             success.attempts,
-        )?;
-        decode_as(request.operation_id, value)
+        )
     }
 
     /// Sends a request whose success body is text (`text/plain`, `text/html`, XML, ...) and
@@ -169,8 +173,7 @@ impl Client {
                 .status_error(request.operation_id, status, headers, body)
                 .with_attempts(1));
         }
-        let value = self.finish_success(request, status, headers, body, 1)?;
-        decode_as(request.operation_id, value)
+        self.finish_typed(request, status, headers, body, 1)
     }
 
     /// Sends `request` and returns the (unwrapped) success body as JSON.
@@ -217,6 +220,40 @@ impl Client {
                 .with_request_id(self.request_id(&success.headers))
                 .with_attempts(success.attempts)),
         }
+    }
+
+    /// The success body of `request` decoded into `T`: checked, hooked, unwrapped and decoded
+    /// by [`finish_success`](Self::finish_success) and [`decode_as`], through a
+    /// `serde_json::Value`, unless the direct path gives it first.
+    ///
+    /// The direct path ([`ErrorEnvelope::decode_direct`](super::ErrorEnvelope)) reads the
+    /// envelope from the bytes in one pass, the unwrapped property straight into `T`. It is
+    /// tried only when there is no response hook or the hook says it would not change this
+    /// body ([`ResponseHook::may_rewrite`](super::ResponseHook::may_rewrite)), and it gives up
+    /// on anything but a clean success (a failure envelope, a missing property, JSON that is
+    /// not valid, a `T` that does not match): the general path then runs on the same bytes and
+    /// makes the result, so errors are exactly what they were without the direct path, and
+    /// successes are equal. Giving up costs the partial read of the body, once.
+    fn finish_typed<T: DeserializeOwned>(
+        &self,
+        request: &RequestSpec,
+        status: StatusCode,
+        headers: &HeaderMap,
+        bytes: &[u8],
+        attempts: u32,
+    ) -> Result<T, Error> {
+        let hook_is_idle = self
+            .inner
+            .hook
+            .as_ref()
+            .is_none_or(|hook| !hook.may_rewrite(request.operation_id, bytes));
+        if hook_is_idle
+            && let Some(value) = self.inner.envelope.decode_direct(bytes, request.unwrap)
+        {
+            return Ok(value);
+        }
+        let value = self.finish_success(request, status, headers, bytes, attempts)?;
+        decode_as(request.operation_id, value)
     }
 
     fn finish_success(
@@ -532,7 +569,7 @@ fn charset(media: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ClientBuilder, ErrorDetail, ErrorEnvelope};
+    use super::super::{ClientBuilder, ErrorDetail, ErrorEnvelope, ResponseHook};
     use super::*;
     use reqwest::header::HeaderValue;
 
@@ -781,5 +818,256 @@ mod tests {
         assert!(is_json("application/json; charset=utf-8"));
         assert!(is_json("Application/Problem+JSON"));
         assert!(!is_json("text/json5") && !is_json("json") && !is_json("é"));
+    }
+
+    /// A hook that changes nothing and says so: typed decoding takes the direct path.
+    struct Idle;
+
+    impl ResponseHook for Idle {
+        fn on_response(&self, _: &str, _: &mut Value) {}
+
+        fn may_rewrite(&self, _: &str, _: &[u8]) -> bool {
+            false
+        }
+    }
+
+    /// What `body` decodes to with `envelope` through the direct path (a hook that says it
+    /// has nothing to do) and through the general path (a closure hook that does nothing, so
+    /// always gets the `Value`), asserted equal: the same value, or errors with the same
+    /// kind, message, details and source.
+    fn agree_with<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
+        envelope: ErrorEnvelope,
+        unwrap: Option<&'static str>,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("ray-9"));
+        let builder = || {
+            ClientBuilder::new("http://127.0.0.1:1")
+                .request_id_header("x-request-id")
+                .error_envelope(envelope)
+        };
+        let direct = builder().response_hook(Idle).build().unwrap();
+        let general = builder()
+            .response_hook(|_: &str, _: &mut Value| {})
+            .build()
+            .unwrap();
+        let request = request(unwrap);
+        let ok = StatusCode::OK;
+        let direct = direct.decode_response::<T>(&request, ok, &headers, body);
+        let general = general.decode_response::<T>(&request, ok, &headers, body);
+        let text = String::from_utf8_lossy(body);
+        match (&direct, &general) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}"),
+            _ => panic!("{text}: direct {direct:?}, general {general:?}"),
+        }
+        direct
+    }
+
+    fn agree<T: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) -> Result<T, Error> {
+        agree_with(ENVELOPE, Some("result"), body)
+    }
+
+    /// Whether the direct path alone decodes `body` (with [`ENVELOPE`], unwrapping `result`).
+    fn direct<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+        ENVELOPE.decode_direct(body, Some("result"))
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Item {
+        n: u8,
+        #[serde(default)]
+        tag: Option<String>,
+    }
+
+    #[test]
+    fn the_direct_path_decodes_clean_successes_as_the_general_path_does() {
+        let bodies: [&[u8]; 6] = [
+            br#"{"success": true, "result": {"n": 1}, "errors": [], "messages": []}"#,
+            br#"{"result": {"extra": {"deep": [1, -0, 2.5e3, "two", null]}, "n": 1}, "success": true}"#,
+            br#"  {"success": "false", "result": {"n": 1, "tag": "t\"\u00e9\n"}}  "#,
+            br#"{"success": null, "result": {"n": 1, "tag": null}, "other": {"success": false}}"#,
+            br#"{"re\u0073ult": {"n": 2}, "success": true}"#,
+            "{\"result\": {\"n\": 3, \"tag\": \"caf\u{e9} \u{1f600}\"}}".as_bytes(),
+        ];
+        for body in bodies {
+            let item: Item = agree(body).unwrap();
+            assert_eq!(direct::<Item>(body), Some(item));
+        }
+        // Other shapes of `T`.
+        let body = br#"{"result": {"b": [1, -0, 2.5, "s", null, true, {}], "a": {"x": -7}}}"#;
+        let value: Value = agree(body).unwrap();
+        assert_eq!(direct::<Value>(body), Some(value));
+        let body = br#"{"result": [{"n": 1}, {"n": 2, "tag": "x"}]}"#;
+        assert_eq!(agree::<Vec<Item>>(body).unwrap().len(), 2);
+        assert!(direct::<Vec<Item>>(body).is_some());
+        let body = br#"{"result": {"a": 1, "b": 2}}"#;
+        agree::<std::collections::HashMap<String, u8>>(body).unwrap();
+        assert!(direct::<std::collections::BTreeMap<String, u8>>(body).is_some());
+        // Without a success flag the whole body may be read directly.
+        let errors_only = ErrorEnvelope::new().errors("errors");
+        let body = br#"{"n": 4, "success": false}"#;
+        let item: Item = agree_with(errors_only, None, body).unwrap();
+        assert_eq!(errors_only.decode_direct(body, None), Some(item));
+        assert!(ENVELOPE.decode_direct::<Item>(body, None).is_none());
+    }
+
+    #[test]
+    fn failures_and_malformed_bodies_are_left_to_the_general_path() {
+        let deep = format!(
+            r#"{{"result": {{"n": 1, "x": {}1{}}}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let cases: [(&[u8], Option<ErrorKind>); 24] = [
+            // What serde_json only skims when skipping a value, a `Value` refuses.
+            (b"{\"result\": {\"n\": 1, \"x\": \"\xff\"}}", Some(ErrorKind::Decode)),
+            (b"{\"result\": {\"n\": 1}, \"errors\": [\"\xff\"]}", Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1, "x": "\ud800"}}"#, Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1}, "x": {"\udc00": 1}}"#, Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1, "x": 1e400}}"#, Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1}, "x": [-1e999]}"#, Some(ErrorKind::Decode)),
+            (deep.as_bytes(), Some(ErrorKind::Decode)),
+            // Failure envelopes, read as the last occurrence of the flag says.
+            (
+                br#"{"success": false, "errors": [{"code": 7003, "message": "no route"}], "result": {"n": 1}}"#,
+                Some(ErrorKind::Api),
+            ),
+            (br#"{"success": true, "success": false, "result": {"n": 1}}"#, Some(ErrorKind::Api)),
+            (br#"{"success": false, "success": true, "result": {"n": 1}}"#, None),
+            (br#"{"result": {"n": 1}, "succ\u0065ss": false}"#, Some(ErrorKind::Api)),
+            // Missing, repeated or mistyped properties, and bodies that are not objects.
+            (br#"{"success": true}"#, Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1}, "result": {"n": 2}}"#, None),
+            (br#"{"result": {"n": 1, "n": 2}}"#, None),
+            (br#"{"result": {"n": 300}}"#, Some(ErrorKind::Decode)),
+            (br#"{"result": null}"#, Some(ErrorKind::Decode)),
+            (b"[1]", Some(ErrorKind::Decode)),
+            (b"\"result\"", Some(ErrorKind::Decode)),
+            (b"", Some(ErrorKind::Decode)),
+            (b" \n\x0c", Some(ErrorKind::Decode)),
+            // Not JSON.
+            (br#"{"result": {"n": 1}} x"#, Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1}"#, Some(ErrorKind::Decode)),
+            (br#"{"result": {"n": 1,}}"#, Some(ErrorKind::Decode)),
+            (b"<html>", Some(ErrorKind::Decode)),
+        ];
+        for (body, kind) in cases {
+            let text = String::from_utf8_lossy(body);
+            assert!(direct::<Item>(body).is_none(), "{text}");
+            let result = agree::<Item>(body);
+            assert_eq!(result.as_ref().err().map(Error::kind), kind, "{text}");
+        }
+        // The messages are the general path's own.
+        let err = agree::<Item>(br#"{"success": true}"#).unwrap_err();
+        assert!(err.to_string().contains("no `result` property"), "{err}");
+        let err = agree::<Item>(b"[1]").unwrap_err();
+        assert!(err.to_string().contains("not an object"), "{err}");
+        let err = agree::<Item>(br#"{"result": {"n": 300}}"#).unwrap_err();
+        assert!(err.to_string().contains("expected type"), "{err}");
+        let err = agree::<Item>(b"<html>").unwrap_err();
+        assert_eq!(err.body(), Some("<html>"));
+        assert_eq!(err.request_id(), Some("ray-9"));
+    }
+
+    #[test]
+    fn repeated_keys_give_the_general_paths_last_value() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Loose {
+            Item { a: u8 },
+            Other(Value),
+        }
+        // Buffered and tried again, the object would be `Other` without the check.
+        let body = br#"{"result": {"a": 1, "a": 2}}"#;
+        assert_eq!(agree::<Loose>(body).unwrap(), Loose::Item { a: 2 });
+        assert!(direct::<Loose>(body).is_none());
+        assert_eq!(
+            direct::<Loose>(br#"{"result": {"a": 1, "b": 2}}"#),
+            Some(Loose::Item { a: 1 })
+        );
+        let body = br#"{"result": {"x": {"a": 1}, "y": {"a": 1}, "a": 3}}"#;
+        assert!(direct::<Value>(body).is_some());
+        agree::<Value>(body).unwrap();
+        let body = br#"{"result": {"x": {"a": 1, "\u0061": 2}}}"#;
+        assert!(direct::<Value>(body).is_none());
+        assert_eq!(agree::<Value>(body).unwrap()["x"]["a"], 2);
+        // Past the linear check, a hash set.
+        let keys: Vec<String> = (0..40).map(|i| format!(r#""k{i}": {i}"#)).collect();
+        let many = format!(r#"{{"result": {{{}}}}}"#, keys.join(", "));
+        let repeated = format!(r#"{{"result": {{{}, "k3": 99}}}}"#, keys.join(", "));
+        type Map = std::collections::HashMap<String, u8>;
+        assert!(direct::<Map>(many.as_bytes()).is_some());
+        assert!(direct::<Map>(repeated.as_bytes()).is_none());
+        assert_eq!(agree::<Map>(repeated.as_bytes()).unwrap()["k3"], 99);
+        agree::<Map>(many.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn types_that_read_differently_from_bytes_take_the_general_path() {
+        /// Reads bytes (serde_json does not check them as UTF-8).
+        #[derive(Debug, PartialEq)]
+        struct Bytes(Vec<u8>);
+        impl<'de> serde::Deserialize<'de> for Bytes {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Visit;
+                impl serde::de::Visitor<'_> for Visit {
+                    type Value = Bytes;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("bytes")
+                    }
+                    fn visit_bytes<E>(self, v: &[u8]) -> Result<Bytes, E> {
+                        Ok(Bytes(v.to_vec()))
+                    }
+                    fn visit_str<E>(self, v: &str) -> Result<Bytes, E> {
+                        Ok(Bytes(v.as_bytes().to_vec()))
+                    }
+                }
+                d.deserialize_byte_buf(Visit)
+            }
+        }
+        /// Swallows the errors of the deserializer it is given.
+        #[derive(Debug, PartialEq)]
+        struct Lenient(Option<u8>);
+        impl<'de> serde::Deserialize<'de> for Lenient {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Lenient(u8::deserialize(d).ok()))
+            }
+        }
+        let body = br#"{"result": "abc"}"#;
+        assert_eq!(agree::<Bytes>(body).unwrap(), Bytes(b"abc".to_vec()));
+        assert!(direct::<Bytes>(body).is_none());
+        agree::<Bytes>(b"{\"result\": \"\xff\"}").unwrap_err();
+        agree::<Bytes>(br#"{"result": "\ud800"}"#).unwrap_err();
+        assert_eq!(agree::<u128>(br#"{"result": 5}"#).unwrap(), 5);
+        assert!(direct::<u128>(br#"{"result": 5}"#).is_none());
+        agree::<u128>(br#"{"result": 18446744073709551616}"#).unwrap_err();
+        agree::<i128>(br#"{"result": -18446744073709551616}"#).unwrap_err();
+        assert_eq!(
+            agree::<Lenient>(br#"{"result": 300}"#).unwrap(),
+            Lenient(None)
+        );
+        assert!(direct::<Lenient>(br#"{"result": 300}"#).is_none());
+        assert_eq!(
+            direct::<Lenient>(br#"{"result": 30}"#),
+            Some(Lenient(Some(30)))
+        );
+        // Keys that are not read as strings (numbers here) cannot be checked for repeats.
+        type Numbered = std::collections::BTreeMap<u8, u8>;
+        let body = br#"{"result": {"1": 2, "3": 4}}"#;
+        assert_eq!(agree::<Numbered>(body).unwrap().len(), 2);
+        assert!(direct::<Numbered>(body).is_none());
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(tag = "type")]
+        enum Tagged {
+            #[serde(rename = "x")]
+            X { n: u8 },
+        }
+        let body = br#"{"result": {"type": "x", "n": 1, "extra": [true]}}"#;
+        assert_eq!(direct::<Tagged>(body), Some(Tagged::X { n: 1 }));
+        agree::<Tagged>(body).unwrap();
+        agree::<Tagged>(br#"{"result": {"type": "x", "n": 1, "extra": "\ud800"}}"#).unwrap_err();
+        agree::<Tagged>(br#"{"result": {"type": "x", "type": "x", "n": 1}}"#).unwrap();
     }
 }

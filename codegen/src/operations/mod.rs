@@ -59,6 +59,7 @@ const RESERVED_METHODS: &[&str] = &[
     "timeout",
     "request_id",
     "finish_success",
+    "finish_typed",
     "status_error",
     "clone",
 ];
