@@ -380,6 +380,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn out_dirs_are_judged_by_the_directory_they_end_at() {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let base = tmp.path().canonicalize().expect("canonical");
+        std::fs::create_dir(base.join("real")).expect("mkdir");
+        // `..` after a name that does not exist yet, and a tail created later.
+        assert_eq!(
+            resolve(&base.join("later/../real/new/crate")).ok(),
+            Some(base.join("real/new/crate"))
+        );
+        // A symbolic link is followed, so `link/..` is the parent of its target.
+        #[cfg(unix)]
+        {
+            std::fs::create_dir(base.join("real/inner")).expect("mkdir");
+            std::os::unix::fs::symlink(base.join("real/inner"), base.join("link"))
+                .expect("symlink");
+            assert_eq!(resolve(&base.join("link/..")).ok(), Some(base.join("real")));
+        }
+        // A relative path is taken from the working directory.
+        let cwd = std::env::current_dir()
+            .and_then(|d| d.canonicalize())
+            .expect("cwd");
+        assert_eq!(resolve(Path::new("a/./b")).ok(), Some(cwd.join("a/b")));
+    }
+
+    #[test]
     fn package_names() {
         let out = Path::new("/tmp/my api.v2");
         assert_eq!(package_name(None, out).ok().as_deref(), Some("my-api-v2"));

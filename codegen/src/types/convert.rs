@@ -450,3 +450,30 @@ fn enum_values(values: &[String]) -> Vec<EnumValue> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{names, space};
+    use serde_json::json;
+
+    #[test]
+    fn array_properties_name_their_items_after_the_property_with_or_without_a_type() {
+        // `elements: [...]` holds `Element`s, whether the array says `"type": "array"` or is
+        // known as one only by its `items`.
+        let item = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        for elements in [
+            json!({"type": "array", "items": item}),
+            json!({"items": item}),
+        ] {
+            let space = space(json!({"schemas": {
+                "Route": {"type": "object", "properties": {"elements": elements}}
+            }}))
+            .expect("converts");
+            assert!(
+                names(&space).contains(&"Element"),
+                "{elements}: {:?}",
+                names(&space)
+            );
+        }
+    }
+}

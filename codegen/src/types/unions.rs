@@ -411,6 +411,27 @@ mod tests {
     }
 
     #[test]
+    fn a_nullable_branch_that_constrains_the_value_is_a_variant_not_null() {
+        // Only `{"nullable": true}` with nothing else admits just `null`. A nullable branch
+        // with properties or an enum (and no `type`) admits other values too: dropping it as
+        // a `null` branch would lose them.
+        for branch in [
+            json!({"nullable": true, "properties": {"x": {"type": "integer"}}}),
+            json!({"nullable": true, "enum": ["a", null]}),
+        ] {
+            let space = space(json!({"schemas": {
+                "Value": {"anyOf": [{"type": "integer"}, branch]}
+            }}))
+            .expect("converts");
+            let (_, value) = named(&space, "Value");
+            let TypeKind::Untagged(variants) = &value.kind else {
+                panic!("{branch}: not untagged: {:?}", value.kind);
+            };
+            assert_eq!(variants.len(), 2, "{branch}: {variants:?}");
+        }
+    }
+
+    #[test]
     fn a_union_of_only_null_is_unsupported() {
         let err = space(json!({"schemas": {"N": {"oneOf": [{"nullable": true}]}}}))
             .err()
