@@ -590,6 +590,18 @@ mod tests {
         (alone, rewritten)
     }
 
+    /// A `GET` whose success body is decoded from its `unwrap` property (or whole).
+    fn get_request(unwrap: Option<&'static str>) -> runtime::RequestSpec {
+        runtime::RequestSpec {
+            operation_id: "get",
+            method: runtime::Method::GET,
+            path: String::new(),
+            query: Vec::new(),
+            body: None,
+            unwrap,
+        }
+    }
+
     #[test]
     fn the_normaliser_says_exactly_when_it_rewrites() {
         let (alone, rewritten) = normaliser_bodies();
@@ -614,7 +626,6 @@ mod tests {
 
     #[test]
     fn cloudflare_bodies_decode_alike_with_and_without_the_value() {
-        use runtime::{Method, RequestSpec};
         let direct = Client::cloudflare_builder().build().unwrap();
         // The normaliser installed as a function: every body goes through a `Value`.
         let general = Client::builder()
@@ -629,14 +640,7 @@ mod tests {
             unwrap: Option<&'static str>,
             body: &str,
         ) {
-            let request = RequestSpec {
-                operation_id: "get",
-                method: Method::GET,
-                path: String::new(),
-                query: Vec::new(),
-                body: None,
-                unwrap,
-            };
+            let request = get_request(unwrap);
             let ok = reqwest::StatusCode::OK;
             let headers = reqwest::header::HeaderMap::new();
             let [a, b] = clients
@@ -659,14 +663,7 @@ mod tests {
         }
         // The benchmark's body decodes without a `Value`, to the route the general path gives.
         let body = live_route().to_string();
-        let request = RequestSpec {
-            operation_id: "get",
-            method: Method::GET,
-            path: String::new(),
-            query: Vec::new(),
-            body: None,
-            unwrap: Some("result"),
-        };
+        let request = get_request(Some("result"));
         assert!(!normalizer_may_rewrite(body.as_bytes()));
         let route: models::Route = direct
             .decode_response(&request, ok, &headers, body.as_bytes())

@@ -87,14 +87,7 @@ impl Client {
     /// This is what every generated operation calls; it also serves endpoints the description
     /// does not cover.
     pub async fn execute<T: DeserializeOwned>(&self, request: RequestSpec) -> Result<T, Error> {
-        let success = send(self, &request, &RequestParts::default()).await?;
-        self.finish_typed(
-            &request,
-            success.status,
-            &success.headers,
-            &success.bytes,
-            success.attempts,
-        )
+        self.execute_with(request, RequestParts::default()).await
     }
 
     /// [`execute`](Client::execute) with header and cookie parameters, a body in another
