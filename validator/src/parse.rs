@@ -146,15 +146,7 @@ impl<'a> Parser<'a> {
                     }
                     None => {
                         let (start, _) = self.span_of(id);
-                        return Err(SyntaxError {
-                            start,
-                            end: start + 1,
-                            message: format!(
-                                "this {} is never closed: the file ends before its `{}`",
-                                if object { "object" } else { "array" },
-                                close as char
-                            ),
-                        });
+                        return Err(never_closed(start, object, close));
                     }
                 }
             }
@@ -196,15 +188,7 @@ impl<'a> Parser<'a> {
                     return Ok(false);
                 }
                 if self.peek().is_none() {
-                    return Err(SyntaxError {
-                        start,
-                        end: start + 1,
-                        message: format!(
-                            "this {} is never closed: the file ends before its `{}`",
-                            if object { "object" } else { "array" },
-                            close as char
-                        ),
-                    });
+                    return Err(never_closed(start, object, close));
                 }
                 if object {
                     self.member_key()?;
@@ -589,6 +573,20 @@ fn duplicates(tree: &Tree<'_>) -> Vec<Finding> {
             .at_key()
         })
         .collect()
+}
+
+/// The error for an object (`object`) or array opened at `start` and not closed by `close`
+/// before the end of the file.
+fn never_closed(start: usize, object: bool, close: u8) -> SyntaxError {
+    SyntaxError {
+        start,
+        end: start + 1,
+        message: format!(
+            "this {} is never closed: the file ends before its `{}`",
+            if object { "object" } else { "array" },
+            close as char
+        ),
+    }
 }
 
 #[cfg(test)]
