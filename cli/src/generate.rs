@@ -1,5 +1,5 @@
 //! `dynroute generate SPEC --out DIR`: a Rust client crate (models, operations and the HTTP
-//! runtime) from any OpenAPI 3.0 description, JSON or YAML, written by the code generator's
+//! runtime) from any OpenAPI 3.0 or 3.1 description, JSON or YAML, written by the code generator's
 //! [`dynroute_codegen::standalone::generate_crate`], the same function behind `cargo xtask
 //! generate --spec --out` in this repository.
 
@@ -14,7 +14,7 @@ use crate::USAGE_OR_IO;
 /// Arguments of `dynroute generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// The OpenAPI 3.0 description (JSON or YAML).
+    /// The OpenAPI 3.0 or 3.1 description (JSON or YAML).
     spec: PathBuf,
     /// The directory of the crate (created if missing). Files the generator did not write are
     /// never replaced, and generated files a new generation no longer has are removed.

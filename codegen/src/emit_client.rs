@@ -16,7 +16,7 @@
 //!         operation_id: "getThing",
 //!         method: crate::runtime::Method::GET,
 //!         path: ["/things/", crate::runtime::path::encode_path_param("getThing", "id", id)?.as_str()].concat(),
-//!         query: [crate::runtime::path::query_pairs("getThing", "page", page.as_ref(), true)?].concat(),
+//!         query: [crate::runtime::path::query_pairs("getThing", "page", page.as_ref(), crate::runtime::path::Style::Form)?].concat(),
 //!         body: None,
 //!         unwrap: None,
 //!     }).await
@@ -27,7 +27,7 @@
 //!
 //! ```text
 //! self.execute_text(crate::runtime::RequestSpec { .. }, crate::runtime::RequestParts {
-//!     headers: [crate::runtime::path::header_pairs("getNote", "X-Trace", x_trace)?].concat(),
+//!     headers: [crate::runtime::path::header_pairs("getNote", "X-Trace", x_trace, crate::runtime::path::Style::Simple)?].concat(),
 //!     accept: ::std::option::Option::Some("text/plain"),
 //!     ..::std::default::Default::default()
 //! }).await
@@ -285,14 +285,20 @@ fn query_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> To
     }
     let items = op.query_params.iter().enumerate().map(|(i, param)| {
         let name = &param.name;
-        let explode = param.explode;
+        let style = style_tokens(param.style);
         let value = match &page_override {
             Some((index, expr)) if *index == i => expr.clone(),
             _ => param_value(param),
         };
-        quote!(crate::runtime::path::query_pairs(#op_id, #name, #value, #explode)?)
+        quote!(crate::runtime::path::query_pairs(#op_id, #name, #value, #style)?)
     });
     quote!([#(#items),*].concat())
+}
+
+/// The runtime's `path::Style` of the same name.
+fn style_tokens(style: crate::operations::Style) -> TokenStream {
+    let variant = format_ident!("{style:?}");
+    quote!(crate::runtime::path::Style::#variant)
 }
 
 /// An `Option<&T>` of a parameter's argument, as it is taken (see `arg_type`).
@@ -316,7 +322,8 @@ fn parts_expr(op: &Operation, space: &TypeSpace) -> Option<TokenStream> {
         let items = params.iter().map(|param| {
             let name = &param.name;
             let value = param_value(param);
-            quote!(#helper(#op_id, #name, #value)?)
+            let style = style_tokens(param.style);
+            quote!(#helper(#op_id, #name, #value, #style)?)
         });
         quote!([#(#items),*].concat())
     };
@@ -415,9 +422,10 @@ fn multipart_parts(
     arg: &Ident,
 ) -> TokenStream {
     let op_id = &op.operation_id;
-    let Some(fields) = struct_fields(space, ty) else {
+    let Some(def) = struct_def(space, ty) else {
         return quote!(crate::runtime::body::object_parts(#op_id, #arg)?);
     };
+    let fields = &def.fields;
     let items = fields.iter().map(|field| {
         let wire = &field.wire;
         let name = ident(&field.ident);
@@ -439,14 +447,20 @@ fn multipart_parts(
             None => quote!(crate::runtime::body::text_parts(#op_id, #wire, &#arg.#name)?),
         }
     });
-    if fields.is_empty() {
+    // The keys of a flattened `additionalProperties` map follow the fields, as text parts.
+    let others = def.additional.as_ref().map(|(name, _)| {
+        let name = ident(name);
+        quote!(crate::runtime::body::object_parts(#op_id, &#arg.#name)?)
+    });
+    let items: Vec<TokenStream> = items.chain(others).collect();
+    if items.is_empty() {
         return quote!(::std::vec::Vec::new());
     }
     quote!([#(#items),*].concat())
 }
 
-/// The fields of `ty` when it is a struct, directly or through aliases.
-fn struct_fields<'a>(space: &'a TypeSpace, ty: &'a TypeRef) -> Option<&'a [crate::types::Field]> {
+/// The definition of `ty` when it is a struct, directly or through aliases.
+fn struct_def<'a>(space: &'a TypeSpace, ty: &'a TypeRef) -> Option<&'a crate::types::StructDef> {
     let mut ty = ty;
     // Aliases of aliases end; the bound only guards against a chain that refers to itself.
     for _ in 0..64 {
@@ -454,7 +468,7 @@ fn struct_fields<'a>(space: &'a TypeSpace, ty: &'a TypeRef) -> Option<&'a [crate
             return None;
         };
         match &space.entry(*id).kind {
-            TypeKind::Struct(def) => return Some(&def.fields),
+            TypeKind::Struct(def) => return Some(def),
             TypeKind::Alias(target) => ty = target,
             _ => return None,
         }
@@ -695,8 +709,15 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
 /// The first line of each runtime file copied into a standalone crate.
 pub fn runtime_copy_header() -> &'static str {
     "// Copied from the hand-written runtime dynroute-runtime (runtime/src/) by \
-     `cargo xtask generate`. Do not edit here."
+     dynroute-codegen. Do not edit here."
 }
+
+/// The first lines earlier versions wrote on runtime copies (see
+/// [`crate::render::EARLIER_MARKS`]).
+pub const EARLIER_RUNTIME_COPY_HEADERS: &[&str] = &[
+    "// Copied from the hand-written runtime dynroute-runtime (runtime/src/) by \
+     `cargo xtask generate`. Do not edit here.",
+];
 
 #[cfg(test)]
 mod tests {

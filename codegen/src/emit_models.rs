@@ -33,7 +33,12 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
         .types()
         .any(|(_, entry)| holds(space, entry, json_bytes::holds_bytes))
         .then(json_bytes::module);
-    quote! { #(#items)* #numbers #bytes }
+    // A description may nest arrays and maps deeply (`array of array of array of map`):
+    // the field types are what it says, not a design to factor.
+    quote! {
+        #![allow(clippy::type_complexity)]
+        #(#items)* #numbers #bytes
+    }
 }
 
 /// A path to the type usable from any module of the generated crate: standard types fully
@@ -107,12 +112,36 @@ fn emit_type(
             let all_optional = def.fields.iter().all(|f| !f.required);
             let default = all_optional.then(|| quote!(Default,));
             let fields = def.fields.iter().map(|f| emit_field(space, id, f, boxed));
+            let additional = def.additional.as_ref().map(|(ident, ty)| {
+                let ident = format_ident!("{ident}");
+                let ty = type_tokens(space, &TypeRef::Map(Box::new(ty.clone())));
+                quote! {
+                    /// The other properties (`additionalProperties`).
+                    #[serde(flatten)]
+                    pub #ident: #ty,
+                }
+            });
+            let accessors: Vec<TokenStream> = def
+                .fields
+                .iter()
+                .filter_map(|f| default_accessor(space, f))
+                .collect();
+            let accessors = (!accessors.is_empty()).then(|| {
+                quote! {
+                    impl #name {
+                        #(#accessors)*
+                    }
+                }
+            });
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name {
                     #(#fields)*
+                    #additional
                 }
+
+                #accessors
             }
         }
         TypeKind::StringEnum(values) => {
@@ -265,6 +294,62 @@ fn emit_field(
         #bytes
         pub #ident: #ty,
     }
+}
+
+/// `{field}_or_default(&self)`: the value of an optional field with a `default`, or the
+/// default when it is absent. The field itself stays an `Option`, so that a value read is
+/// written back as it came and a request sends only what its caller set (a `PATCH` must
+/// not send defaults for what it leaves alone). Only defaults a literal can give are
+/// applied: booleans, numbers, strings and string enum values of the field's own type;
+/// the others are documented on the field.
+fn default_accessor(space: &TypeSpace, field: &Field) -> Option<TokenStream> {
+    use serde_json::Value;
+    if field.required {
+        return None;
+    }
+    let default = field.default.as_ref()?;
+    let field_ident = format_ident!("{}", field.ident);
+    let this = quote!(self.#field_ident);
+    let (ty, value) = match (&field.ty, default) {
+        (TypeRef::Boolean, Value::Bool(b)) => (quote!(bool), quote!(#this.unwrap_or(#b))),
+        (TypeRef::Integer, Value::Number(n)) => {
+            let n = n.as_i64()?;
+            (quote!(i64), quote!(#this.unwrap_or(#n)))
+        }
+        (TypeRef::Integer32, Value::Number(n)) => {
+            let n = i32::try_from(n.as_i64()?).ok()?;
+            (quote!(i32), quote!(#this.unwrap_or(#n)))
+        }
+        (TypeRef::Number, Value::Number(n)) => {
+            let n = n.as_f64().filter(|n| n.is_finite())?;
+            (quote!(f64), quote!(#this.unwrap_or(#n)))
+        }
+        (TypeRef::String, Value::String(text)) => {
+            (quote!(&str), quote!(#this.as_deref().unwrap_or(#text)))
+        }
+        (TypeRef::Named(id), Value::String(text)) => {
+            let TypeKind::StringEnum(values) = &space.entry(*id).kind else {
+                return None;
+            };
+            let variant = values.iter().find(|v| &v.wire == text)?;
+            let variant = format_ident!("{}", variant.ident);
+            let enum_ty = type_tokens(space, &field.ty);
+            (enum_ty.clone(), quote!(#this.unwrap_or(#enum_ty::#variant)))
+        }
+        _ => return None,
+    };
+    let method = format_ident!("{}_or_default", field.ident.trim_start_matches("r#"));
+    let doc = doc_attrs(&format!(
+        "{}, or {} when absent.",
+        code(&field.wire),
+        code(&default.to_string())
+    ));
+    Some(quote! {
+        #doc
+        pub fn #method(&self) -> #ty {
+            #value
+        }
+    })
 }
 
 /// The tokens of a field type, boxing the directly held named type when it is part

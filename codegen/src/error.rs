@@ -95,7 +95,7 @@ pub enum Error {
     },
     /// The document declares a version this generator does not read.
     #[error(
-        "unsupported OpenAPI version {found:?} at {pointer}{}: only 3.0.x is supported",
+        "unsupported OpenAPI version {found:?} at {pointer}{}: only 3.0.x and 3.1.x are supported",
         At(position)
     )]
     Version {
@@ -193,6 +193,23 @@ impl Error {
             | Error::Version { pointer, .. } => Some(pointer),
             Error::Parse { .. } | Error::Render { .. } => None,
         }
+    }
+
+    /// The error with each of its pointers passed through `map` (to name places as the
+    /// text has them, see [`crate::hoist::Moves`]).
+    pub fn relocated(mut self, map: impl Fn(&Pointer) -> Pointer) -> Self {
+        match &mut self {
+            Error::Unsupported { constructs } => {
+                for c in constructs.iter_mut() {
+                    c.pointer = map(&c.pointer);
+                }
+            }
+            Error::Shape { pointer, .. }
+            | Error::Invalid { pointer, .. }
+            | Error::Version { pointer, .. } => *pointer = map(pointer),
+            Error::Parse { .. } | Error::Render { .. } => {}
+        }
+        self
     }
 
     /// The error with the line and column of each of its pointers in `text`, the spec it

@@ -1,4 +1,4 @@
-//! OpenAPI 3.0 description (JSON or YAML) -> Rust source code.
+//! OpenAPI 3.0 or 3.1 description (JSON or YAML) -> Rust source code.
 //!
 //! The pipeline, one module per step, data flowing one way:
 //! [`parse`] (JSON or YAML text -> `openapiv3::OpenAPI`, YAML read by [`yaml`]) -> [`types`]
@@ -28,10 +28,12 @@
 //! setting, decided by the caller.
 
 pub mod doc;
+pub mod downgrade;
 pub mod emit_client;
 pub mod emit_models;
 pub mod envelope;
 pub mod error;
+pub mod hoist;
 pub mod json_bytes;
 pub mod json_number;
 pub mod krate;
@@ -98,7 +100,7 @@ pub struct Output {
     pub skipped: Vec<Skipped>,
 }
 
-/// Generates every output file from the text of an OpenAPI 3.0 description, JSON or YAML.
+/// Generates every output file from the text of an OpenAPI 3.0 or 3.1 description, JSON or YAML.
 ///
 /// Every unsupported construct is found in one run: without
 /// [`Settings::skip_unsupported`] they are one [`Error::Unsupported`] that lists them all
@@ -117,9 +119,27 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Output, Error> {
     Ok(output)
 }
 
-/// [`generate`] on text without a byte order mark, positions not looked up.
+/// [`generate`] on text without a byte order mark, positions not looked up; pointers name
+/// places as the text has them.
 fn build(text: &str, settings: &Settings) -> Result<Output, Error> {
-    let parse::Parsed { spec, value: raw } = parse::read(text)?;
+    let parsed = parse::read(text)?;
+    if parsed.moves.is_empty() {
+        return build_from(parsed, settings);
+    }
+    let moves = parsed.moves.clone();
+    let original = |pointer: &pointer::Pointer| moves.original(pointer);
+    let mut output = build_from(parsed, settings).map_err(|e| e.relocated(original))?;
+    for skipped in &mut output.skipped {
+        skipped.relocate(&original);
+    }
+    Ok(output)
+}
+
+/// [`build`] once the description is read.
+fn build_from(parsed: parse::Parsed, settings: &Settings) -> Result<Output, Error> {
+    let parse::Parsed {
+        spec, value: raw, ..
+    } = parsed;
     let mut space = TypeSpace::new(&spec)?;
 
     // Operations add the schemas of their parameters, bodies and responses to the type

@@ -1,6 +1,7 @@
 //! Spec text -> `openapiv3::OpenAPI`, through the JSON value it denotes, with the version
-//! checked first so that a 2.0 or 3.1 document gets a clear error instead of a confusing
-//! shape error.
+//! checked first so that a 2.0 (or 3.2, ...) document gets a clear error instead of a
+//! confusing shape error. A 3.1 document is first made the 3.0 document that says the same
+//! ([`crate::downgrade`]), or refused for what 3.0 cannot say.
 //!
 //! A description is JSON when its first character (after a byte order mark and white
 //! space) is `{`, else YAML (read by [`crate::yaml`]): the text decides, not the file name,
@@ -27,21 +28,29 @@ use std::fmt;
 pub struct Parsed {
     /// The document.
     pub spec: openapiv3::OpenAPI,
-    /// The JSON value of the whole text.
+    /// The JSON value the document was read from: the whole text (its 3.0 form for a 3.1
+    /// description, [`crate::downgrade`]), with the values that references outside
+    /// `#/components` point at moved into it ([`crate::hoist`]).
     pub value: Value,
+    /// What [`crate::hoist`] moved, to name places as the text has them.
+    pub moves: crate::hoist::Moves,
 }
 
-/// Parses JSON or YAML into an OpenAPI 3.0.x document. A leading byte order mark is
-/// ignored (see [`without_bom`]).
+/// Parses JSON or YAML into an OpenAPI 3.0.x document (a 3.1.x one is made 3.0 first). A
+/// leading byte order mark is ignored (see [`without_bom`]).
 pub fn parse(text: &str) -> Result<openapiv3::OpenAPI, Error> {
     read(text).map(|parsed| parsed.spec)
 }
 
-/// Parses JSON or YAML into an OpenAPI 3.0.x document and the value it denotes.
+/// Parses JSON or YAML into an OpenAPI 3.0.x document and the value it was read from (a
+/// 3.1.x description is made 3.0 first, see [`crate::downgrade`]).
 pub fn read(text: &str) -> Result<Parsed, Error> {
     let text = without_bom(text);
-    let value = object(text)?;
-    check_version(&value)?;
+    let mut value = object(text)?;
+    if check_version(&value)? == Version::V3_1 {
+        value = crate::downgrade::downgrade(value);
+    }
+    let moves = crate::hoist::hoist(&mut value);
     let spec = serde_path_to_error::deserialize(&value).map_err(|e| {
         let mut pointer = Pointer::root();
         for segment in e.path().iter() {
@@ -54,11 +63,11 @@ pub fn read(text: &str) -> Result<Parsed, Error> {
         }
         Error::Shape {
             message: e.into_inner().to_string(),
-            pointer,
+            pointer: moves.original(&pointer),
             position: None,
         }
     })?;
-    Ok(Parsed { spec, value })
+    Ok(Parsed { spec, value, moves })
 }
 
 /// `text` without a leading UTF-8 byte order mark, which some editors write at the start
@@ -228,9 +237,17 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
-/// The document must declare `openapi: 3.0.x`. The error names the field that declares
-/// another version: `#/swagger` for Swagger 2.0 (which has no `openapi`), else `#/openapi`.
-fn check_version(value: &Value) -> Result<(), Error> {
+/// An OpenAPI version this generator reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V3_0,
+    V3_1,
+}
+
+/// The document must declare `openapi: 3.0.x` or `3.1.x`. The error names the field that
+/// declares another version: `#/swagger` for Swagger 2.0 (which has no `openapi`), else
+/// `#/openapi`.
+fn check_version(value: &Value) -> Result<Version, Error> {
     let (field, declared) = match (value.get("openapi"), value.get("swagger")) {
         (None, Some(swagger)) => ("swagger", Some(swagger)),
         (openapi, _) => ("openapi", openapi),
@@ -240,14 +257,14 @@ fn check_version(value: &Value) -> Result<(), Error> {
         Some(other) => other.to_string(),
         None => "(missing)".to_string(),
     };
-    if field == "openapi" && found.starts_with("3.0.") {
-        Ok(())
-    } else {
-        Err(Error::Version {
+    match (field, declared) {
+        ("openapi", Some(Value::String(v))) if v.starts_with("3.0.") => Ok(Version::V3_0),
+        ("openapi", Some(Value::String(v))) if v.starts_with("3.1.") => Ok(Version::V3_1),
+        _ => Err(Error::Version {
             found,
             pointer: Pointer::root().push(field),
             position: None,
-        })
+        }),
     }
 }
 
@@ -256,15 +273,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rejects_3_1() {
-        let err = parse(r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#);
+    fn reads_3_1_and_rejects_later_versions() {
+        let doc = |version: &str| {
+            format!(
+                r#"{{"openapi":"{version}","info":{{"title":"t","version":"1"}},"paths":{{}}}}"#
+            )
+        };
+        for version in ["3.2.0", "4.0.0", "3.1", "3.10.0"] {
+            assert_eq!(
+                parse(&doc(version)).map(|_| ()),
+                Err(Error::Version {
+                    found: version.into(),
+                    pointer: Pointer::root().push("openapi"),
+                    position: None,
+                })
+            );
+        }
         assert_eq!(
-            err.map(|_| ()),
+            parse(r#"{"openapi":3.1,"paths":{}}"#).map(|_| ()),
             Err(Error::Version {
-                found: "3.1.0".into(),
+                found: "3.1".into(),
                 pointer: Pointer::root().push("openapi"),
                 position: None,
             })
+        );
+        // The value read is the 3.0 form of the 3.1 document.
+        let parsed = read(&doc("3.1.0")).map(|p| p.value["openapi"].clone());
+        assert_eq!(parsed.ok(), Some(Value::String("3.0.3".into())));
+    }
+
+    #[test]
+    fn a_3_1_document_without_paths_is_read() {
+        let parsed =
+            parse(r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"webhooks":{}}"#);
+        assert!(parsed.is_ok_and(|spec| spec.paths.paths.is_empty()));
+    }
+
+    #[test]
+    fn a_3_1_refusal_has_the_line_and_column_of_its_keyword() {
+        let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    T:\n      prefixItems:\n        - type: string\n";
+        // Read, then refused where the schema is used.
+        assert!(parse(yaml).is_ok());
+        assert_eq!(
+            crate::generate(yaml, &crate::Settings::new("t.yaml"))
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some(
+                "unsupported: JSON Schema keyword `prefixItems` (a tuple) at #/components/schemas/T/prefixItems (line 6, column 7)"
+            )
         );
     }
 

@@ -66,6 +66,20 @@ pub struct Skipped {
 }
 
 impl Skipped {
+    /// The report with each of its pointers passed through `map` (see
+    /// [`Error::relocated`](crate::error::Error::relocated)).
+    pub(crate) fn relocate(&mut self, map: &impl Fn(&Pointer) -> Pointer) {
+        self.pointer = map(&self.pointer);
+        match &mut self.reason {
+            Reason::Holds(constructs) => {
+                for c in constructs.iter_mut() {
+                    c.pointer = map(&c.pointer);
+                }
+            }
+            Reason::Uses { construct, .. } => construct.pointer = map(&construct.pointer),
+        }
+    }
+
     /// Every construct the report names, to give it a position.
     pub(crate) fn constructs_mut(&mut self) -> Vec<(&Pointer, &mut Option<Position>)> {
         match &mut self.reason {

@@ -43,9 +43,11 @@ fn snapshots_pass_clippy_rustdoc_and_their_wire_tests() {
                 .ok();
         let mut manifest_text = format!(
             "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-             publish = false\n\n[dependencies]\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+             publish = false\n\n[dependencies]\n"
         );
+        for dependency in dynroute_codegen::krate::MODEL_DEPENDENCIES {
+            manifest_text.push_str(&dependency.toml_line());
+        }
         let mut lib = format!("//! The `{stem}` snapshot.\n#![deny(warnings)]\npub mod models;\n");
         if let Some(operations) = client {
             clients += 1;

@@ -51,18 +51,20 @@ fn external_ref() {
 }
 
 #[test]
-fn all_of_with_a_string() {
+fn all_of_parts_no_value_satisfies() {
     assert_eq!(
-        error("all_of_string"),
-        "unsupported: allOf part that is not an object at #/components/schemas/S (line 1, column 91)"
+        error("all_of_disjoint"),
+        "2 unsupported constructs:\n  \
+         allOf parts whose enums share no value at #/components/schemas/E/allOf (line 1, column 149)\n  \
+         allOf parts that no value satisfies together (`string` and `integer`) at #/components/schemas/S/allOf (line 1, column 96)"
     );
 }
 
 #[test]
-fn properties_and_additional_properties() {
+fn all_of_with_a_string() {
     assert_eq!(
-        error("mixed_map"),
-        "unsupported: object with both `properties` and an `additionalProperties` schema at #/components/schemas/A/additionalProperties (line 1, column 149)"
+        error("all_of_string"),
+        "unsupported: allOf part that is not an object at #/components/schemas/S (line 1, column 91)"
     );
 }
 
@@ -93,10 +95,14 @@ fn enum_of_only_null() {
 }
 
 #[test]
-fn openapi_3_1() {
+fn openapi_3_2_and_4_0() {
     assert_eq!(
-        error("version_3_1"),
-        "unsupported OpenAPI version \"3.1.0\" at #/openapi (line 1, column 2): only 3.0.x is supported"
+        error("version_3_2"),
+        "unsupported OpenAPI version \"3.2.0\" at #/openapi (line 1, column 2): only 3.0.x and 3.1.x are supported"
+    );
+    assert_eq!(
+        error("version_4_0"),
+        "unsupported OpenAPI version \"4.0.0\" at #/openapi (line 1, column 1): only 3.0.x and 3.1.x are supported"
     );
 }
 
@@ -109,7 +115,7 @@ fn syntax_error_has_line_and_column() {
 fn swagger_2_names_the_swagger_field() {
     assert_eq!(
         error("swagger_2"),
-        "unsupported OpenAPI version \"2.0\" at #/swagger (line 1, column 2): only 3.0.x is supported"
+        "unsupported OpenAPI version \"2.0\" at #/swagger (line 1, column 2): only 3.0.x and 3.1.x are supported"
     );
 }
 
@@ -118,8 +124,8 @@ fn byte_order_mark_is_read_past() {
     // The document after the mark is read as JSON: its version is what is refused, at the
     // column an editor shows (the mark is not counted).
     assert_eq!(
-        error("bom_version_3_1"),
-        "unsupported OpenAPI version \"3.1.0\" at #/openapi (line 1, column 2): only 3.0.x is supported"
+        error("bom_version_3_2"),
+        "unsupported OpenAPI version \"3.2.0\" at #/openapi (line 1, column 2): only 3.0.x and 3.1.x are supported"
     );
 }
 
@@ -184,7 +190,7 @@ fn yaml_errors_after_parsing_have_the_line_and_column_of_their_pointer() {
     );
     assert_eq!(
         error("yaml_header_parameter"),
-        "unsupported: object header parameter at #/paths/~1things/get/parameters/1/schema (line 17, column 11)"
+        "unsupported: union header parameter at #/paths/~1things/get/parameters/1/schema (line 17, column 11)"
     );
 }
 
@@ -192,15 +198,15 @@ fn yaml_errors_after_parsing_have_the_line_and_column_of_their_pointer() {
 pub const PARTIAL: &str = "\
 12 unsupported constructs:
   `not` schema at #/components/schemas/Flags/not (line 102, column 17)
-  object with both `properties` and an `additionalProperties` schema at #/components/schemas/Label/additionalProperties (line 89, column 9)
+  `not` schema at #/components/schemas/Label/additionalProperties/not (line 89, column 34)
   allOf part that is not an object at #/components/schemas/Mixed/allOf/1 (line 103, column 65)
   union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf/0 (line 99, column 19)
   union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf/1 (line 99, column 39)
   request body in the media range `*/*` (no media type to send) at #/paths/~1health/get/requestBody/content/*~1* (line 65, column 37)
-  $ref path item at #/paths/~1legacy (line 68, column 5)
-  object header parameter at #/paths/~1pets/get/parameters/1/schema (line 11, column 47)
-  query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)
-  array cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0/schema (line 43, column 60)
+  $ref path item `#/components/x-paths/legacy` that cannot be followed at #/paths/~1legacy (line 68, column 5)
+  union header parameter at #/paths/~1pets/get/parameters/1/schema (line 11, column 47)
+  deepObject query parameter that is a scalar at #/paths/~1pets/get/parameters/2/schema (line 12, column 68)
+  non-scalar cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0/schema (line 43, column 60)
   multipart body that is not an object at #/paths/~1pets~1{id}/put/requestBody/content/multipart~1form-data/schema (line 38, column 61)
   response media type `text csv`, which is not a media type at #/paths/~1report/get/responses/200/content/text csv (line 59, column 69)";
 
@@ -212,4 +218,61 @@ fn every_unsupported_construct_is_listed_at_once_sorted_by_pointer() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert_eq!(error, PARTIAL);
+}
+
+#[test]
+fn each_refusal_names_its_keyword_and_where_it_is() {
+    let refusals = [
+        (
+            "openapi_3_1_prefix_items",
+            "unsupported: JSON Schema keyword `prefixItems` (a tuple) at #/components/schemas/Pair/prefixItems (line 1, column 115)",
+        ),
+        (
+            "openapi_3_1_items_array",
+            "unsupported: `items` as an array (a tuple) at #/components/schemas/Old/items (line 1, column 114)",
+        ),
+        (
+            "openapi_3_1_conditional",
+            "4 unsupported constructs:\n  \
+             JSON Schema keyword `dependentSchemas` (a conditional schema) at #/components/schemas/Shape/dependentSchemas (line 1, column 236)\n  \
+             JSON Schema keyword `else` (a conditional schema) at #/components/schemas/Shape/else (line 1, column 204)\n  \
+             JSON Schema keyword `if` (a conditional schema) at #/components/schemas/Shape/if (line 1, column 117)\n  \
+             JSON Schema keyword `then` (a conditional schema) at #/components/schemas/Shape/then (line 1, column 170)",
+        ),
+        (
+            "openapi_3_1_dynamic_ref",
+            "unsupported: JSON Schema keyword `$dynamicRef` (a dynamic reference) at #/components/schemas/Tree/properties/children/items/$dynamicRef (line 1, column 197)",
+        ),
+        (
+            "openapi_3_1_false_schema",
+            "unsupported: `false` schema (it admits no value) at #/components/schemas/Closed/properties/legacy (line 1, column 159)",
+        ),
+        (
+            "openapi_3_1_unevaluated",
+            "unsupported: JSON Schema keyword `unevaluatedProperties` with a schema at #/components/schemas/Extra/unevaluatedProperties (line 1, column 117)",
+        ),
+        (
+            "openapi_3_1_pattern_properties",
+            "2 unsupported constructs:\n  \
+             JSON Schema keyword `patternProperties` beside `properties` or an `additionalProperties` schema at #/components/schemas/Both/patternProperties (line 1, column 158)\n  \
+             JSON Schema keyword `patternProperties` with several patterns at #/components/schemas/Several/patternProperties (line 1, column 239)",
+        ),
+        (
+            "openapi_3_1_types_beside_union",
+            "unsupported: `type` with several types beside `oneOf` at #/components/schemas/Mixed/type (line 1, column 99)",
+        ),
+    ];
+    for (fixture, expected) in refusals {
+        assert_eq!(error(fixture), expected, "{fixture}");
+    }
+}
+
+#[test]
+fn an_error_in_what_the_downgrade_moved_stands_at_the_nearest_place_written() {
+    // `{description, $ref}` is read as `{description, allOf: [{$ref}]}`: the pointer names
+    // that form, the line and column are those of the property (`item:`).
+    assert_eq!(
+        error("openapi_3_1_moved_ref"),
+        "invalid: $ref `#/components/schemas/Missing` names no schema at #/components/schemas/Holder/properties/item/allOf/0/$ref (line 12, column 9)"
+    );
 }

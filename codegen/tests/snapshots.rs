@@ -235,6 +235,104 @@ fn discriminator_gives_internally_tagged_enum() {
         "#[serde(tag = \"kind\")]\n#[allow(clippy::large_enum_variant)]\npub enum Pet {"
     ));
     assert!(text.contains("#[serde(rename = \"good-dog\")]\n    GoodDog(crate::models::Dog),"));
+    // A mapping by component name, to branches that are aliases of one struct.
+    assert!(text.contains(
+        "#[serde(tag = \"event_type\")]\n#[allow(clippy::large_enum_variant)]\npub enum Event {"
+    ));
+    assert!(
+        text.contains("#[serde(rename = \"approved\")]\n    Approved(crate::models::Approved),")
+    );
+    assert!(text.contains("pub type Approved = crate::models::EventBase;"));
+    // A branch that is an array cannot carry a tag: the union is tried branch by branch.
+    assert!(
+        text.contains(
+            "#[serde(untagged)]\n#[allow(clippy::large_enum_variant)]\npub enum Content {"
+        )
+    );
+}
+
+#[test]
+fn properties_beside_additional_properties_are_a_flattened_map() {
+    // Compared without white space: rustfmt breaks the long map types over lines.
+    let text: String = check("flattened_map")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains(
+        "///Theotherproperties(`additionalProperties`).#[serde(flatten)]pubadditional_properties:::std::collections::BTreeMap<::std::string::String,::std::string::String,>,"
+    ), "{text}");
+    // From an `allOf` part, with the base's fields.
+    assert!(text.contains("pubstructLimits{pubname:::std::string::String,"));
+    assert!(text.contains("BTreeMap<::std::string::String,crate::models::Limit,>"));
+    // A property of the same name keeps it; the map takes the next free one.
+    assert!(text.contains("pubadditional_properties_2:::std::collections::BTreeMap<"));
+}
+
+#[test]
+fn all_of_parts_that_are_not_objects_merge_into_one_type() {
+    let text = check("all_of_scalars");
+    for field in [
+        "pub color: ::std::option::Option<crate::models::Color>,",
+        "pub code: ::std::option::Option<::std::string::String>,",
+        "pub layers: ::std::option::Option<i32>,",
+        "pub maybe: ::std::option::Option<::std::string::String>,",
+        "pub shades: ::std::option::Option<::std::vec::Vec<::std::string::String>>,",
+    ] {
+        assert!(text.contains(field), "{field}\n{text}");
+    }
+    // `red` is the only value both enums allow.
+    assert!(
+        text.contains("pub enum PaintWarm {\n    #[serde(rename = \"red\")]\n    Red,\n}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn defaults_are_read_through_accessors() {
+    let text = check("defaults");
+    for accessor in [
+        "pub fn enabled_or_default(&self) -> bool {\n        self.enabled.unwrap_or(true)",
+        "pub fn retries_or_default(&self) -> i64 {\n        self.retries.unwrap_or(3i64)",
+        "pub fn port_or_default(&self) -> i32 {\n        self.port.unwrap_or(8080i32)",
+        "pub fn ratio_or_default(&self) -> f64 {\n        self.ratio.unwrap_or(0.5f64)",
+        "pub fn whole_or_default(&self) -> f64 {\n        self.whole.unwrap_or(2f64)",
+        "pub fn label_or_default(&self) -> &str {\n        self.label.as_deref().unwrap_or(\"none \\\"quoted\\\"\")",
+        "pub fn mode_or_default(&self) -> crate::models::Mode {\n        self.mode.unwrap_or(crate::models::Mode::Safe)",
+    ] {
+        assert!(text.contains(accessor), "{accessor}\n{text}");
+    }
+    // Required, nullable, arrays and defaults of another type are documented only.
+    for none in [
+        "name_or_default",
+        "tags_or_default",
+        "nullable_or_default",
+        "mismatch_or_default",
+    ] {
+        assert!(!text.contains(none), "{none}");
+    }
+}
+
+#[test]
+fn references_anywhere_name_one_type_and_ref_path_items_are_copies() {
+    let text = check("refs_anywhere");
+    assert!(text.contains("pub struct Line {"), "{text}");
+    assert!(
+        text.contains("pub bundle: ::std::option::Option<::std::vec::Vec<crate::models::Line>>")
+    );
+    let client = check_client("refs_anywhere");
+    for method in ["create_order", "get_order", "get_v1_orders_id"] {
+        assert!(
+            client.contains(&format!("pub async fn {method}(")),
+            "{method}\n{client}"
+        );
+    }
+    // The shared parameter and response, through their references.
+    let copy = method(&client, "get_v1_orders_id");
+    assert!(
+        copy.contains("dry_run: ::std::option::Option<bool>"),
+        "{copy}"
+    );
+    assert!(copy.contains("crate::models::Line"), "{copy}");
 }
 
 #[test]
@@ -402,7 +500,8 @@ fn partial_generation_leaves_out_what_needs_an_unsupported_construct() {
     settings.skip_unsupported = true;
     let output = generate(&text, &settings).unwrap_or_else(|e| panic!("{e}"));
     let lines: Vec<String> = output.skipped.iter().map(ToString::to_string).collect();
-    let label = "object with both `properties` and an `additionalProperties` schema at #/components/schemas/Label/additionalProperties (line 89, column 9)";
+    let label =
+        "`not` schema at #/components/schemas/Label/additionalProperties/not (line 89, column 34)";
     let tag = "union branch without a single value for the tag `kind` at #/components/schemas/Shape/oneOf";
     assert_eq!(
         lines,
@@ -413,15 +512,15 @@ fn partial_generation_leaves_out_what_needs_an_unsupported_construct() {
             format!("left out type `Owner` at #/components/schemas/Owner: uses type `Label`, left out for {label}"),
             format!("left out type `Shape` at #/components/schemas/Shape: {tag}/0 (line 99, column 19); {tag}/1 (line 99, column 39)"),
             "left out operation `health` at #/paths/~1health/get: request body in the media range `*/*` (no media type to send) at #/paths/~1health/get/requestBody/content/*~1* (line 65, column 37)".to_string(),
-            "left out path item `/legacy` at #/paths/~1legacy: $ref path item at #/paths/~1legacy (line 68, column 5)".to_string(),
-            "left out operation `listPets` at #/paths/~1pets/get: object header parameter at #/paths/~1pets/get/parameters/1/schema (line 11, column 47); query parameter style `DeepObject` at #/paths/~1pets/get/parameters/2/style (line 12, column 45)".to_string(),
-            "left out operation `deletePet` at #/paths/~1pets~1{id}/delete: array cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0/schema (line 43, column 60)".to_string(),
+            "left out path item `/legacy` at #/paths/~1legacy: $ref path item `#/components/x-paths/legacy` that cannot be followed at #/paths/~1legacy (line 68, column 5)".to_string(),
+            "left out operation `listPets` at #/paths/~1pets/get: union header parameter at #/paths/~1pets/get/parameters/1/schema (line 11, column 47); deepObject query parameter that is a scalar at #/paths/~1pets/get/parameters/2/schema (line 12, column 68)".to_string(),
+            "left out operation `deletePet` at #/paths/~1pets~1{id}/delete: non-scalar cookie parameter at #/paths/~1pets~1{id}/delete/parameters/0/schema (line 43, column 60)".to_string(),
             "left out operation `uploadPhoto` at #/paths/~1pets~1{id}/put: multipart body that is not an object at #/paths/~1pets~1{id}/put/requestBody/content/multipart~1form-data/schema (line 38, column 61)".to_string(),
             format!("left out operation `getOwner` at #/paths/~1pets~1{{id}}~1owner/get: uses type `Owner`, left out for {label}"),
             "left out operation `getReport` at #/paths/~1report/get: response media type `text csv`, which is not a media type at #/paths/~1report/get/responses/200/content/text csv (line 59, column 69)".to_string(),
         ]
     );
-    assert_eq!((output.types, output.operations), (3, 2));
+    assert_eq!((output.types, output.operations), (4, 2));
     let models = output.src.get("models.rs").cloned().unwrap_or_default();
     expectorate::assert_contents("tests/snapshots/partial.rs", &models);
     for kept in [

@@ -5,6 +5,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, Heade
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::borrow::Cow;
 
 use super::body::Content;
 use super::client::Client;
@@ -20,8 +21,8 @@ pub struct RequestSpec {
     pub method: Method,
     /// The path below the base URL, path parameters already percent-encoded.
     pub path: String,
-    /// Query parameters, in order.
-    pub query: Vec<(&'static str, String)>,
+    /// Query parameters, in order (an exploded object's members are named by their keys).
+    pub query: Vec<(Cow<'static, str>, String)>,
     /// The JSON body, serialized once.
     pub body: Option<Vec<u8>>,
     /// The property of the success body to return instead of the whole body.
@@ -36,11 +37,11 @@ pub struct RequestParts {
     /// Header parameters, `(name, value)` in order, values rendered by
     /// [`path::header_pairs`](super::path::header_pairs). Each replaces a client-wide header
     /// of the same name (`User-Agent`, say).
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(Cow<'static, str>, String)>,
     /// Cookie parameters, `(name, value)` in order, values encoded by
     /// [`path::cookie_pairs`](super::path::cookie_pairs): sent together in one `Cookie`
     /// header, `name=value; name2=value2`.
-    pub cookies: Vec<(&'static str, String)>,
+    pub cookies: Vec<(Cow<'static, str>, String)>,
     /// A body in another media type than JSON ([`body`](super::body) encodes them), sent with
     /// its `Content-Type` instead of [`RequestSpec::body`].
     pub content: Option<Content>,
@@ -757,13 +758,13 @@ mod tests {
         spec.body = Some(b"{}".to_vec());
         let parts = RequestParts {
             headers: vec![
-                ("User-Agent", "mine/2".to_owned()),
-                ("X-Tag", "a".to_owned()),
-                ("x-tag", "b".to_owned()),
+                ("User-Agent".into(), "mine/2".to_owned()),
+                ("X-Tag".into(), "a".to_owned()),
+                ("x-tag".into(), "b".to_owned()),
             ],
             cookies: vec![
-                ("session", "s%3B1".to_owned()),
-                ("theme", "dark".to_owned()),
+                ("session".into(), "s%3B1".to_owned()),
+                ("theme".into(), "dark".to_owned()),
             ],
             content: Some(super::super::body::text("text/plain", "hi")),
             accept: Some("text/plain"),
@@ -785,7 +786,7 @@ mod tests {
         assert_eq!(body, Some(&b"hi"[..]));
 
         let bad = RequestParts {
-            headers: vec![("Bad Name", "x".to_owned())],
+            headers: vec![("Bad Name".into(), "x".to_owned())],
             ..RequestParts::default()
         };
         let err = request_headers_and_body(&client, &spec, &bad).unwrap_err();

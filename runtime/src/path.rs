@@ -3,6 +3,7 @@
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 use super::error::{Error, ErrorKind};
 
@@ -57,32 +58,107 @@ pub fn query_value<T: Serialize + ?Sized>(
     Ok(render(&to_json(operation, name, value)?))
 }
 
-/// The `(name, value)` pairs of one query parameter in OpenAPI's default `form` style: none
-/// for `None`; for an array, one pair per item when `explode` (`tags=a&tags=b`, the
-/// default) or one pair of comma-joined items (`tags=a,b`); otherwise one pair rendered as
-/// [`query_value`] does.
+/// How a query, header or cookie parameter is written: OpenAPI's `style` with its
+/// `explode`. Each location has its own default: `form` for query and cookie parameters
+/// ([`Style::Form`]), `simple` for headers ([`Style::Simple`]).
+///
+/// | style | array `[a, b]` | object `{R: 1, G: 2}` |
+/// | --- | --- | --- |
+/// | `Form` | `tags=a&tags=b` | `R=1&G=2` |
+/// | `FormJoined` | `tags=a,b` | `color=R,1,G,2` |
+/// | `SpaceDelimited` | `tags=a b` | `color=R 1 G 2` |
+/// | `PipeDelimited` | `tags=a\|b` | `color=R\|1\|G\|2` |
+/// | `DeepObject` | `tags=a&tags=b` | `color[R]=1&color[G]=2` |
+/// | `Simple` | `a,b` | `R,1,G,2` |
+/// | `SimpleExploded` | `a,b` | `R=1,G=2` |
+///
+/// A scalar is its text in every style; what an array or object holds beyond scalars is
+/// written as JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `form`, `explode: true` (the default of query and cookie parameters).
+    Form,
+    /// `form`, `explode: false`.
+    FormJoined,
+    /// `spaceDelimited`, `explode: false`.
+    SpaceDelimited,
+    /// `pipeDelimited`, `explode: false`.
+    PipeDelimited,
+    /// `deepObject`, `explode: true`.
+    DeepObject,
+    /// `simple`, `explode: false` (the default of header parameters).
+    Simple,
+    /// `simple`, `explode: true`.
+    SimpleExploded,
+}
+
+/// One parameter as `(name, text)` pairs in `style`, text not encoded yet: none for a null
+/// value.
+fn styled_pairs(
+    name: &'static str,
+    value: &Value,
+    style: Style,
+) -> Vec<(Cow<'static, str>, String)> {
+    let joined =
+        |separator: &str, parts: Vec<String>| vec![(Cow::Borrowed(name), parts.join(separator))];
+    let separator = match style {
+        Style::SpaceDelimited => " ",
+        Style::PipeDelimited => "|",
+        _ => ",",
+    };
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => match style {
+            Style::Form | Style::DeepObject => items
+                .iter()
+                .map(|item| (Cow::Borrowed(name), render(item)))
+                .collect(),
+            _ => joined(separator, items.iter().map(render).collect()),
+        },
+        Value::Object(members) => match style {
+            Style::Form => members
+                .iter()
+                .map(|(key, member)| (Cow::Owned(key.clone()), render(member)))
+                .collect(),
+            Style::DeepObject => members
+                .iter()
+                .map(|(key, member)| (Cow::Owned(format!("{name}[{key}]")), render(member)))
+                .collect(),
+            Style::SimpleExploded => joined(
+                ",",
+                members
+                    .iter()
+                    .map(|(key, member)| format!("{key}={}", render(member)))
+                    .collect(),
+            ),
+            _ => joined(
+                separator,
+                members
+                    .iter()
+                    .flat_map(|(key, member)| [key.clone(), render(member)])
+                    .collect(),
+            ),
+        },
+        scalar => vec![(Cow::Borrowed(name), render(scalar))],
+    }
+}
+
+/// The `(name, value)` pairs of one query parameter in `style` (see [`Style`]): none for
+/// `None` or a null value.
 pub fn query_pairs<T: Serialize + ?Sized>(
     operation: &'static str,
     name: &'static str,
     value: Option<&T>,
-    explode: bool,
-) -> Result<Vec<(&'static str, String)>, Error> {
+    style: Style,
+) -> Result<Vec<(Cow<'static, str>, String)>, Error> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
-    Ok(match to_json(operation, name, value)? {
-        Value::Array(items) if explode => items.iter().map(|item| (name, render(item))).collect(),
-        Value::Array(items) => {
-            let joined: Vec<String> = items.iter().map(render).collect();
-            vec![(name, joined.join(","))]
-        }
-        other => vec![(name, render(&other))],
-    })
+    Ok(styled_pairs(name, &to_json(operation, name, value)?, style))
 }
 
-/// The `(name, value)` of one header parameter in OpenAPI's `simple` style: none for `None`
-/// or a null value; for an array, its items joined by commas (`a,b`); otherwise the value
-/// rendered as [`query_value`] does.
+/// The `(name, value)` of one header parameter in `style` (`simple`, see [`Style`]): none
+/// for `None` or a null value.
 ///
 /// A value that cannot be sent in a header (a line break or another control character) is
 /// refused before anything is sent.
@@ -90,57 +166,67 @@ pub fn header_pairs<T: Serialize + ?Sized>(
     operation: &'static str,
     name: &'static str,
     value: Option<&T>,
-) -> Result<Vec<(&'static str, String)>, Error> {
+    style: Style,
+) -> Result<Vec<(Cow<'static, str>, String)>, Error> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
-    let text = match to_json(operation, name, value)? {
-        Value::Null => return Ok(Vec::new()),
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(render).collect();
-            items.join(",")
+    let pairs = styled_pairs(name, &to_json(operation, name, value)?, style);
+    for (_, text) in &pairs {
+        if reqwest::header::HeaderValue::from_str(text).is_err() {
+            return Err(
+                Error::new(ErrorKind::InvalidRequest, operation).with_message(format!(
+                    "header parameter `{name}` holds a character that cannot be sent in a \
+                     header (a line break or another control character)"
+                )),
+            );
         }
-        other => render(&other),
-    };
-    if reqwest::header::HeaderValue::from_str(&text).is_err() {
-        return Err(
-            Error::new(ErrorKind::InvalidRequest, operation).with_message(format!(
-                "header parameter `{name}` holds a character that cannot be sent in a header \
-             (a line break or another control character)"
-            )),
-        );
     }
-    Ok(vec![(name, text)])
+    Ok(pairs)
 }
 
-/// The `(name, value)` of one cookie parameter: none for `None` or a null value; otherwise
-/// the value rendered as [`query_value`] does (an array's items joined by commas), then
-/// percent-encoded where a cookie value cannot hold it as it is: controls, space, `"`, `,`,
-/// `;`, `\`, `%` and every non-ASCII byte. The runtime sends every cookie of a request in
+/// The `(name, value)` pairs of one cookie parameter in `style` (`form`, see [`Style`]):
+/// none for `None` or a null value; values percent-encoded where a cookie value cannot hold
+/// them as they are: controls, space, `"`, `,`, `;`, `\`, `%` and every non-ASCII byte (the
+/// commas that join an array's items stay). An exploded array is one cookie per item, an
+/// exploded object one cookie per member. The runtime sends every cookie of a request in
 /// one `Cookie` header (`name=value; name2=value2`).
 pub fn cookie_pairs<T: Serialize + ?Sized>(
     operation: &'static str,
     name: &'static str,
     value: Option<&T>,
-) -> Result<Vec<(&'static str, String)>, Error> {
+    style: Style,
+) -> Result<Vec<(Cow<'static, str>, String)>, Error> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
-    let text = match to_json(operation, name, value)? {
-        Value::Null => return Ok(Vec::new()),
-        Value::Array(items) => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|item| utf8_percent_encode(&render(item), COOKIE_VALUE).to_string())
-                .collect();
-            return Ok(vec![(name, items.join(","))]);
-        }
-        other => render(&other),
+    // Each scalar is encoded before joining, so that the joining commas stay commas.
+    let encoded = encode_scalars(&to_json(operation, name, value)?);
+    Ok(styled_pairs(name, &encoded, style))
+}
+
+/// `value` with every string and number inside it (one level of array or object) rendered
+/// and percent-encoded for a cookie.
+fn encode_scalars(value: &Value) -> Value {
+    let encode = |item: &Value| -> Value {
+        Value::String(utf8_percent_encode(&render(item), COOKIE_VALUE).to_string())
     };
-    Ok(vec![(
-        name,
-        utf8_percent_encode(&text, COOKIE_VALUE).to_string(),
-    )])
+    match value {
+        Value::Null => Value::Null,
+        Value::Array(items) => Value::Array(items.iter().map(encode).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(key, member)| {
+                    (
+                        utf8_percent_encode(key, COOKIE_VALUE).to_string(),
+                        encode(member),
+                    )
+                })
+                .collect(),
+        ),
+        scalar => encode(scalar),
+    }
 }
 
 fn to_json<T: Serialize + ?Sized>(
@@ -227,61 +313,158 @@ mod tests {
         assert_eq!(query_value("list", "big", &1e300f64).unwrap(), "1e+300");
     }
 
-    #[test]
-    fn query_pairs_follow_the_form_style() {
-        let tags = vec!["a b".to_string(), "c".to_string()];
-        assert_eq!(
-            query_pairs("list", "tags", Some(&tags), true).unwrap(),
-            [("tags", "a b".to_string()), ("tags", "c".to_string())]
-        );
-        assert_eq!(
-            query_pairs("list", "tags", Some(&tags), false).unwrap(),
-            [("tags", "a b,c".to_string())]
-        );
-        assert_eq!(
-            query_pairs("list", "n", Some(&[1.0f64, 2.5]), true).unwrap(),
-            [("n", "1".to_string()), ("n", "2.5".to_string())]
-        );
-        assert_eq!(
-            query_pairs("list", "page", Some(&3i64), true).unwrap(),
-            [("page", "3".to_string())]
-        );
-        assert_eq!(query_pairs::<str>("list", "q", None, true).unwrap(), []);
+    /// `(name, value)` pairs as owned text, for comparing.
+    fn text(pairs: Result<Vec<(Cow<'static, str>, String)>, Error>) -> Vec<(String, String)> {
+        pairs
+            .unwrap()
+            .into_iter()
+            .map(|(name, value)| (name.into_owned(), value))
+            .collect()
+    }
+
+    fn want(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
     }
 
     #[test]
-    fn header_values_are_plain_text_and_arrays_are_comma_joined() {
+    fn query_pairs_follow_the_form_style() {
+        let tags = vec!["a b".to_string(), "c".to_string()];
+        let pairs = |style| text(query_pairs("list", "tags", Some(&tags), style));
+        assert_eq!(pairs(Style::Form), want(&[("tags", "a b"), ("tags", "c")]));
+        assert_eq!(pairs(Style::FormJoined), want(&[("tags", "a b,c")]));
         assert_eq!(
-            header_pairs("get", "X-Trace", Some("a b")).unwrap(),
-            [("X-Trace", "a b".to_string())]
+            text(query_pairs("list", "n", Some(&[1.0f64, 2.5]), Style::Form)),
+            want(&[("n", "1"), ("n", "2.5")])
         );
         assert_eq!(
-            header_pairs("get", "X-Limit", Some(&50.0f64)).unwrap(),
-            [("X-Limit", "50".to_string())]
+            text(query_pairs("list", "page", Some(&3i64), Style::Form)),
+            want(&[("page", "3")])
+        );
+        assert_eq!(text(query_pairs::<str>("list", "q", None, Style::Form)), []);
+    }
+
+    #[test]
+    fn every_style_writes_arrays_and_objects_as_openapi_says() {
+        // OpenAPI 3.0.3, "Style Examples": `color` as the array and the object there.
+        let array = serde_json::json!(["blue", "black", "brown"]);
+        let object = serde_json::json!({"R": 100, "G": 200, "B": 150});
+        let pairs = |value: &Value, style| text(query_pairs("get", "color", Some(value), style));
+        assert_eq!(
+            pairs(&array, Style::Form),
+            want(&[("color", "blue"), ("color", "black"), ("color", "brown")])
         );
         assert_eq!(
-            header_pairs("get", "X-Dry", Some(&true)).unwrap(),
-            [("X-Dry", "true".to_string())]
+            pairs(&object, Style::Form),
+            want(&[("R", "100"), ("G", "200"), ("B", "150")])
         );
         assert_eq!(
-            header_pairs("get", "X-Tags", Some(&["a", "b"])).unwrap(),
-            [("X-Tags", "a,b".to_string())]
+            pairs(&array, Style::FormJoined),
+            want(&[("color", "blue,black,brown")])
         );
-        assert_eq!(header_pairs::<str>("get", "X-None", None).unwrap(), []);
         assert_eq!(
-            header_pairs("get", "X-Null", Some(&None::<String>)).unwrap(),
+            pairs(&object, Style::FormJoined),
+            want(&[("color", "R,100,G,200,B,150")])
+        );
+        assert_eq!(
+            pairs(&array, Style::SpaceDelimited),
+            want(&[("color", "blue black brown")])
+        );
+        assert_eq!(
+            pairs(&object, Style::SpaceDelimited),
+            want(&[("color", "R 100 G 200 B 150")])
+        );
+        assert_eq!(
+            pairs(&array, Style::PipeDelimited),
+            want(&[("color", "blue|black|brown")])
+        );
+        assert_eq!(
+            pairs(&object, Style::PipeDelimited),
+            want(&[("color", "R|100|G|200|B|150")])
+        );
+        assert_eq!(
+            pairs(&object, Style::DeepObject),
+            want(&[
+                ("color[R]", "100"),
+                ("color[G]", "200"),
+                ("color[B]", "150")
+            ])
+        );
+        assert_eq!(
+            pairs(&array, Style::Simple),
+            want(&[("color", "blue,black,brown")])
+        );
+        assert_eq!(
+            pairs(&object, Style::Simple),
+            want(&[("color", "R,100,G,200,B,150")])
+        );
+        assert_eq!(
+            pairs(&array, Style::SimpleExploded),
+            want(&[("color", "blue,black,brown")])
+        );
+        assert_eq!(
+            pairs(&object, Style::SimpleExploded),
+            want(&[("color", "R=100,G=200,B=150")])
+        );
+        // A scalar is its text in every style.
+        for style in [
+            Style::Form,
+            Style::DeepObject,
+            Style::PipeDelimited,
+            Style::SimpleExploded,
+        ] {
+            assert_eq!(
+                pairs(&serde_json::json!(5.0), style),
+                want(&[("color", "5")])
+            );
+        }
+    }
+
+    #[test]
+    fn header_values_are_plain_text_and_arrays_and_objects_are_comma_joined() {
+        let header =
+            |name, value: &Value, style| text(header_pairs("get", name, Some(value), style));
+        assert_eq!(
+            header("X-Trace", &serde_json::json!("a b"), Style::Simple),
+            want(&[("X-Trace", "a b")])
+        );
+        assert_eq!(
+            header("X-Limit", &serde_json::json!(50.0), Style::Simple),
+            want(&[("X-Limit", "50")])
+        );
+        assert_eq!(
+            header("X-Dry", &serde_json::json!(true), Style::Simple),
+            want(&[("X-Dry", "true")])
+        );
+        assert_eq!(
+            header("X-Tags", &serde_json::json!(["a", "b"]), Style::Simple),
+            want(&[("X-Tags", "a,b")])
+        );
+        assert_eq!(
+            header(
+                "X-Obj",
+                &serde_json::json!({"a": 1, "b": "c"}),
+                Style::SimpleExploded
+            ),
+            want(&[("X-Obj", "a=1,b=c")])
+        );
+        assert_eq!(
+            text(header_pairs::<str>("get", "X-None", None, Style::Simple)),
             []
         );
+        assert_eq!(header("X-Null", &Value::Null, Style::Simple), []);
         assert_eq!(
-            header_pairs("get", "X-Utf8", Some("café")).unwrap(),
-            [("X-Utf8", "café".to_string())]
+            header("X-Utf8", &serde_json::json!("café"), Style::Simple),
+            want(&[("X-Utf8", "café")])
         );
     }
 
     #[test]
     fn header_values_with_line_breaks_are_refused_before_sending() {
         for value in ["a\r\nInjected: 1", "a\nb", "nul\0"] {
-            let err = header_pairs("get", "X-Trace", Some(value)).unwrap_err();
+            let err = header_pairs("get", "X-Trace", Some(value), Style::Simple).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidRequest);
             assert!(err.to_string().contains("`X-Trace`"), "{err}");
         }
@@ -289,23 +472,39 @@ mod tests {
 
     #[test]
     fn cookie_values_are_percent_encoded_where_needed() {
+        let cookie =
+            |name, value: &Value, style| text(cookie_pairs("get", name, Some(value), style));
         assert_eq!(
-            cookie_pairs("get", "session", Some("abc-123_~!#$&'()*+./:<=>?@[]^`{|}")).unwrap(),
-            [("session", "abc-123_~!#$&'()*+./:<=>?@[]^`{|}".to_string())]
+            cookie(
+                "session",
+                &serde_json::json!("abc-123_~!#$&'()*+./:<=>?@[]^`{|}"),
+                Style::Form
+            ),
+            want(&[("session", "abc-123_~!#$&'()*+./:<=>?@[]^`{|}")])
         );
         assert_eq!(
-            cookie_pairs("get", "q", Some("a b;c,d\"e\\f%g é")).unwrap(),
-            [("q", "a%20b%3Bc%2Cd%22e%5Cf%25g%20%C3%A9".to_string())]
+            cookie("q", &serde_json::json!("a b;c,d\"e\\f%g é"), Style::Form),
+            want(&[("q", "a%20b%3Bc%2Cd%22e%5Cf%25g%20%C3%A9")])
         );
         assert_eq!(
-            cookie_pairs("get", "n", Some(&7i64)).unwrap(),
-            [("n", "7".to_string())]
+            cookie("n", &serde_json::json!(7), Style::Form),
+            want(&[("n", "7")])
+        );
+        // Items are encoded before they are joined: the joining comma stays a comma.
+        assert_eq!(
+            cookie("ids", &serde_json::json!(["a,b", "c"]), Style::FormJoined),
+            want(&[("ids", "a%2Cb,c")])
+        );
+        // Exploded: a cookie per item, a cookie per member.
+        assert_eq!(
+            cookie("ids", &serde_json::json!(["a", "b c"]), Style::Form),
+            want(&[("ids", "a"), ("ids", "b%20c")])
         );
         assert_eq!(
-            cookie_pairs("get", "ids", Some(&["a,b", "c"])).unwrap(),
-            [("ids", "a%2Cb,c".to_string())]
+            cookie("c", &serde_json::json!({"R": 1, "G;": "x"}), Style::Form),
+            want(&[("R", "1"), ("G%3B", "x")])
         );
-        assert_eq!(cookie_pairs::<str>("get", "q", None).unwrap(), []);
-        assert_eq!(cookie_pairs("get", "q", Some(&None::<String>)).unwrap(), []);
+        assert_eq!(text(cookie_pairs::<str>("get", "q", None, Style::Form)), []);
+        assert_eq!(cookie("q", &Value::Null, Style::Form), []);
     }
 }

@@ -148,11 +148,31 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether the spec requires it (path parameters always are).
     pub required: bool,
-    /// For query arrays in `form` style: one `name=item` pair per item (the default) rather
-    /// than one pair of comma-joined items.
-    pub explode: bool,
+    /// How it is written (query, header and cookie parameters; path parameters are
+    /// written into the path template).
+    pub style: Style,
     /// Its description.
     pub doc: Option<String>,
+}
+
+/// How a query, header or cookie parameter is written: OpenAPI's `style` with its
+/// `explode`, as the runtime's `path::Style` of the same variant names takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `form`, exploded (the default of query and cookie parameters).
+    Form,
+    /// `form`, not exploded.
+    FormJoined,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+    /// `simple`, not exploded (the default of header parameters).
+    Simple,
+    /// `simple`, exploded.
+    SimpleExploded,
 }
 
 /// A request body, in the media type it is sent in.
@@ -258,14 +278,20 @@ pub fn collect(spec: &OpenAPI, space: &mut TypeSpace) -> Result<ClientIr, Error>
     let mut declared: HashMap<&str, Pointer> = HashMap::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = Pointer::root().push("paths").push(path.clone());
-        let ReferenceOr::Item(item) = item else {
-            refused.push(Refused {
-                kind: crate::skip::Kind::PathItem,
-                name: path.clone(),
-                pointer: item_pointer.clone(),
-                constructs: vec![Construct::new("$ref path item", &item_pointer)],
-            });
-            continue;
+        // `$ref` path items that can be followed are copies of their targets by now
+        // (`crate::hoist`).
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                let what = format!("$ref path item `{reference}` that cannot be followed");
+                refused.push(Refused {
+                    kind: crate::skip::Kind::PathItem,
+                    name: path.clone(),
+                    pointer: item_pointer.clone(),
+                    constructs: vec![Construct::new(what, &item_pointer)],
+                });
+                continue;
+            }
         };
         for (method, operation) in item.iter() {
             if let Some(id) = &operation.operation_id {
@@ -592,24 +618,94 @@ mod tests {
     }
 
     #[test]
-    fn query_arrays_explode_unless_told_not_to_and_other_styles_are_unsupported() {
-        let ir1 = ir(SPEC).unwrap();
-        assert!(ir1.operations[0].query_params.iter().all(|p| p.explode));
-        let spec = SPEC.replace(
-            r#"{"name": "size", "in": "query","#,
-            r#"{"name": "size", "in": "query", "explode": false,"#,
-        );
-        let ir2 = ir(&spec).unwrap();
-        assert!(!ir2.operations[0].query_params[1].explode);
-        let spec = SPEC.replace(
-            r#"{"name": "size", "in": "query","#,
-            r#"{"name": "size", "in": "query", "style": "deepObject","#,
-        );
-        let err = ir(&spec).unwrap_err();
+    fn parameter_styles_follow_style_and_explode_with_openapi_defaults() {
+        let style = |parameter: &str| {
+            one(&format!("[{parameter}]"), "", NO_CONTENT)
+                .map(|op| {
+                    op.query_params
+                        .iter()
+                        .chain(&op.header_params)
+                        .chain(&op.cookie_params)
+                        .map(|p| format!("{:?}", p.style))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_else(|e| e.to_string())
+        };
+        let array = r#""schema": {"type": "array", "items": {"type": "string"}}"#;
+        let object = r#""schema": {"type": "object", "properties": {"a": {"type": "string"}}}"#;
+        for (parameter, expected) in [
+            (
+                format!(r#"{{"name": "q", "in": "query", {array}}}"#),
+                "Form",
+            ),
+            (
+                format!(r#"{{"name": "q", "in": "query", "explode": false, {array}}}"#),
+                "FormJoined",
+            ),
+            (
+                format!(r#"{{"name": "q", "in": "query", "style": "spaceDelimited", {array}}}"#),
+                "SpaceDelimited",
+            ),
+            (
+                format!(r#"{{"name": "q", "in": "query", "style": "pipeDelimited", {array}}}"#),
+                "PipeDelimited",
+            ),
+            (
+                format!(
+                    r#"{{"name": "q", "in": "query", "style": "pipeDelimited", "explode": true, {array}}}"#
+                ),
+                "Form",
+            ),
+            (
+                format!(
+                    r#"{{"name": "q", "in": "query", "style": "deepObject", "explode": true, {object}}}"#
+                ),
+                "DeepObject",
+            ),
+            (
+                format!(r#"{{"name": "X-A", "in": "header", {object}}}"#),
+                "Simple",
+            ),
+            (
+                format!(r#"{{"name": "X-A", "in": "header", "explode": true, {object}}}"#),
+                "SimpleExploded",
+            ),
+            (
+                format!(r#"{{"name": "c", "in": "cookie", {array}}}"#),
+                "Form",
+            ),
+            (
+                format!(r#"{{"name": "c", "in": "cookie", "explode": false, {object}}}"#),
+                "FormJoined",
+            ),
+        ] {
+            assert_eq!(style(&parameter), expected, "{parameter}");
+        }
         assert_eq!(
-            err.to_string(),
-            "unsupported: query parameter style `DeepObject` at #/paths/~1things~1{thing_id}~1parts/get/parameters/1/style"
+            style(&format!(
+                r#"{{"name": "q", "in": "query", "style": "deepObject", {array}}}"#
+            )),
+            "unsupported: deepObject query parameter that is an array at #/paths/~1x/post/parameters/0/schema"
         );
+    }
+
+    #[test]
+    fn label_and_matrix_path_parameters_are_written_after_their_prefix() {
+        let spec = SPEC.replace(
+            r#""in": "path", "required": true"#,
+            r#""in": "path", "required": true, "style": "matrix""#,
+        );
+        let ir = ir(&spec).unwrap();
+        let literals: Vec<String> = ir.operations[0]
+            .path_parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.clone(),
+                PathPart::Param(index) => format!("{{{index}}}"),
+            })
+            .collect();
+        assert_eq!(literals.concat(), "/things/;thing_id={0}/parts");
     }
 
     #[test]
@@ -661,19 +757,6 @@ mod tests {
         assert!(err.to_string().contains("`thing_id`"), "{err}");
     }
 
-    #[test]
-    fn object_header_parameters_are_unsupported_not_panics() {
-        let spec = SPEC.replace(
-            r#"{"name": "size", "in": "query", "schema": {"type": "integer"}}"#,
-            r#"{"name": "X-Filter", "in": "header", "schema": {"type": "object", "properties": {"a": {"type": "string"}}}}"#,
-        );
-        let err = ir(&spec).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unsupported: object header parameter at #/paths/~1things~1{thing_id}~1parts/get/parameters/1/schema"
-        );
-    }
-
     /// The IR (or the error) of one `POST /x` operation with these `parameters`, `requestBody`
     /// and `responses` (JSON texts).
     fn one(parameters: &str, body: &str, responses: &str) -> Result<Operation, Error> {
@@ -721,9 +804,9 @@ mod tests {
         );
         assert_eq!(
             refused(
-                r#"{"name": "ids", "in": "cookie", "schema": {"type": "array", "items": {"type": "integer"}}}"#
+                r#"{"name": "ids", "in": "cookie", "schema": {"type": "array", "items": {"type": "object"}}}"#
             ),
-            "unsupported: array cookie parameter at #/paths/~1x/post/parameters/0/schema"
+            "unsupported: non-scalar cookie parameter at #/paths/~1x/post/parameters/0/schema"
         );
         // Named like the headers the client sets itself: ignored, as OpenAPI says.
         for name in ["Accept", "content-type", "AUTHORIZATION"] {

@@ -2,17 +2,19 @@
 //! resolved), the path template with its parameters in path order, and the query, header
 //! and cookie parameters in spec order.
 //!
-//! Header parameters are sent as request headers in OpenAPI's `simple` style (scalars as
-//! their plain text, arrays comma-joined); cookie parameters go together in one `Cookie`
-//! header (scalars only). Header parameters named `Accept`, `Content-Type` or
-//! `Authorization` are ignored, as OpenAPI says: the client sets those itself. Query styles
-//! other than `form`, parameters with `content`, header parameters that are objects or
-//! unions, cookie parameters that are not scalars, names that cannot be sent as a header or
-//! cookie name, and `$ref`s that cannot be followed are unsupported: each is recorded as
-//! the operation's and the other parameters are read on.
+//! Each query, header and cookie parameter gets the [`Style`] its `style` and `explode`
+//! say (query: `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`; header: `simple`;
+//! cookie: `form`); cookie parameters go together in one `Cookie` header. A path
+//! parameter in `label` or `matrix` style is written after a `.` or `;name=` in the
+//! template. Header parameters named `Accept`, `Content-Type` or `Authorization` are
+//! ignored, as OpenAPI says: the client sets those itself. Parameters with `content`,
+//! `deepObject` parameters that are not objects, header and cookie parameters that are
+//! unions or arrays of non-scalars, names that cannot be sent as a header or cookie name,
+//! and `$ref`s that cannot be followed are unsupported: each is recorded as the operation's
+//! and the other parameters are read on.
 
 use super::media::is_token;
-use super::{Context, Param, PathPart};
+use super::{Context, Param, PathPart, Style};
 use crate::error::Error;
 use crate::names;
 use crate::pointer::Pointer;
@@ -20,7 +22,7 @@ use crate::resolve;
 use crate::types::{TypeKind, TypeRef, TypeSpace};
 use openapiv3::{
     Operation as OaOperation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
-    QueryStyle, ReferenceOr,
+    PathStyle, QueryStyle, ReferenceOr,
 };
 
 /// The parameters of an operation with their pointers, `$ref`s resolved: the path item's
@@ -80,12 +82,24 @@ pub(super) fn path(
                 let data = param.parameter_data_ref();
                 let ty = param_type(cx, data, param_pointer);
                 let ty = cx.note(ty)?.unwrap_or(TypeRef::String);
+                // `label` and `matrix` put their prefix before the value.
+                match param {
+                    Parameter::Path {
+                        style: PathStyle::Label,
+                        ..
+                    } => path_parts.push(PathPart::Literal(".".to_string())),
+                    Parameter::Path {
+                        style: PathStyle::Matrix,
+                        ..
+                    } => path_parts.push(PathPart::Literal(format!(";{name}="))),
+                    _ => {}
+                }
                 path_params.push(Param {
                     name: name.clone(),
                     ident: cx.idents.claim(&names::field_name(&name)),
                     ty,
                     required: true,
-                    explode: false,
+                    style: Style::Simple,
                     doc: data.description.clone(),
                 });
                 path_parts.push(PathPart::Param(path_params.len() - 1));
@@ -135,23 +149,42 @@ pub(super) fn others(
                 style,
                 ..
             } => {
-                if !matches!(style, QueryStyle::Form) {
-                    cx.note::<()>(Err(Error::unsupported(
-                        format!("query parameter style `{style:?}`"),
-                        &param_pointer.push("style"),
-                    )))?;
-                    continue;
-                }
                 let ty = param_type(cx, parameter_data, param_pointer);
                 let Some(ty) = cx.note(ty)? else {
                     continue;
                 };
+                // OpenAPI: `explode` defaults to true for `form` only; an exploded
+                // space- or pipe-delimited array is written as `form` writes it.
+                let explode = parameter_data
+                    .explode
+                    .unwrap_or(matches!(style, QueryStyle::Form));
+                let style = match style {
+                    QueryStyle::Form if explode => Style::Form,
+                    QueryStyle::Form => Style::FormJoined,
+                    QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited if explode => {
+                        Style::Form
+                    }
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
+                };
+                if style == Style::DeepObject && shape(cx.space, &ty) != Shape::Object {
+                    let problem = format!(
+                        "deepObject query parameter that is {}",
+                        shape(cx.space, &ty).describe_as_noun()
+                    );
+                    cx.note::<()>(Err(Error::unsupported(
+                        problem,
+                        &param_pointer.push("schema"),
+                    )))?;
+                    continue;
+                }
                 others.query.push(Param {
                     name: parameter_data.name.clone(),
                     ident: cx.idents.claim(&names::field_name(&parameter_data.name)),
                     ty,
                     required: parameter_data.required,
-                    explode: parameter_data.explode.unwrap_or(true),
+                    style,
                     doc: parameter_data.description.clone(),
                 });
             }
@@ -209,21 +242,24 @@ fn located(
         return Ok(None);
     };
     let shape = shape(cx.space, &ty);
-    let fits = match location {
-        Location::Header => matches!(shape, Shape::Scalar | Shape::Array),
-        Location::Cookie => shape == Shape::Scalar,
-    };
-    if !fits {
+    if !matches!(shape, Shape::Scalar | Shape::Array | Shape::Object) {
         let problem = format!("{} {what} parameter", shape.describe());
         cx.note::<()>(Err(Error::unsupported(problem, &pointer.push("schema"))))?;
         return Ok(None);
     }
+    // OpenAPI: headers are `simple` (not exploded by default), cookies `form` (exploded).
+    let style = match (location, data.explode) {
+        (Location::Header, Some(true)) => Style::SimpleExploded,
+        (Location::Header, _) => Style::Simple,
+        (Location::Cookie, Some(false)) => Style::FormJoined,
+        (Location::Cookie, _) => Style::Form,
+    };
     Ok(Some(Param {
         name: data.name.clone(),
         ident: cx.idents.claim(&names::field_name(&data.name)),
         ty,
         required: data.required,
-        explode: false,
+        style,
         doc: data.description.clone(),
     }))
 }
@@ -251,6 +287,14 @@ impl Shape {
             Shape::Object => "object",
             Shape::Union => "union",
             Shape::Other => "non-scalar",
+        }
+    }
+
+    /// "a scalar", "an array", ...: [`Shape::describe`] after an article.
+    fn describe_as_noun(self) -> String {
+        match self {
+            Shape::Array | Shape::Object => format!("an {}", self.describe()),
+            other => format!("a {}", other.describe()),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! deduplicated by structure and named after their place.
 
 use super::dedup::shape_key;
-use super::merge::{Props, extra_map};
+use super::merge::Props;
 use super::unions::is_null_branch;
 use super::{EnumValue, Field, Hint, StructDef, TypeEntry, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::error::{Construct, Error};
@@ -86,6 +86,7 @@ impl TypeSpace {
         name: &str,
         pointer: &Pointer,
     ) -> Result<TypeKind, Error> {
+        marked(schema)?;
         let mut found = Vec::new();
         let shape = self.classify(schema, pointer, &mut found)?;
         self.note_all(found)?;
@@ -141,6 +142,7 @@ impl TypeSpace {
         hint: &Hint,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
+        marked(schema)?;
         // Only the shape decides here; the constructs are recorded when the type is made.
         let ty = match self.classify(schema, pointer, &mut Vec::new())? {
             Shape::Plain => self.plain_type(schema, hint, pointer)?,
@@ -212,7 +214,11 @@ impl TypeSpace {
                 [only @ ReferenceOr::Reference { .. }] => {
                     self.convert_ref(only, hint, &pointer.push("allOf").index(0))?
                 }
-                _ => TypeRef::Any,
+                _ => match self.merged_plain(all_of, pointer) {
+                    Some(Ok(merged)) => self.convert_ref(&merged, hint, pointer)?,
+                    Some(Err(construct)) => return Err(Error::unsupported_all(vec![construct])),
+                    None => TypeRef::Any,
+                },
             },
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => TypeRef::Any,
             SchemaKind::Not { .. } => {
@@ -270,10 +276,10 @@ impl TypeSpace {
                 ))
             }
             SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                found.extend(extra_map(object.additional_properties.as_ref(), pointer));
                 Ok(Shape::Struct(Props::own(
                     &object.properties,
                     &object.required,
+                    object.additional_properties.as_ref(),
                     pointer,
                 )))
             }
@@ -291,7 +297,15 @@ impl TypeSpace {
                     // `allOf: [$ref]` only decorates a reference: the same type.
                     return Ok(Shape::Plain);
                 }
-                Ok(Shape::Struct(self.merge_all_of(all_of, pointer, found)?))
+                match self.merged_plain(all_of, pointer) {
+                    // Parts that are one schema together are that schema; a reference is
+                    // the type it names.
+                    Some(Ok(ReferenceOr::Item(merged))) => self.classify(&merged, pointer, found),
+                    Some(Ok(ReferenceOr::Reference { .. })) => Ok(Shape::Plain),
+                    // Recorded when the type is made (`plain_type`).
+                    Some(Err(_)) => Ok(Shape::Plain),
+                    None => Ok(Shape::Struct(self.merge_all_of(all_of, pointer, found)?)),
+                }
             }
             SchemaKind::Any(any) => {
                 if !any.one_of.is_empty() {
@@ -308,19 +322,22 @@ impl TypeSpace {
                 }
                 if !any.all_of.is_empty() {
                     let mut props = self.merge_all_of(&any.all_of, pointer, found)?;
-                    let own = Props::own(&any.properties, &any.required, pointer);
+                    let own = Props::own(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        pointer,
+                    );
                     props.merge(own);
                     return Ok(Shape::Struct(props));
                 }
                 match any_type(any) {
-                    AnyAs::Object if !any.properties.is_empty() => {
-                        found.extend(extra_map(any.additional_properties.as_ref(), pointer));
-                        Ok(Shape::Struct(Props::own(
-                            &any.properties,
-                            &any.required,
-                            pointer,
-                        )))
-                    }
+                    AnyAs::Object if !any.properties.is_empty() => Ok(Shape::Struct(Props::own(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        pointer,
+                    ))),
                     AnyAs::String if !any.enumeration.is_empty() => Ok(Shape::StringEnum(
                         any.enumeration
                             .iter()
@@ -368,10 +385,31 @@ impl TypeSpace {
                 default,
             });
         }
+        // The other keys (an `additionalProperties` schema beside the properties): a map
+        // flattened into the struct.
+        let additional = match props.additional {
+            Some((schema, pointer)) => {
+                let hint = Hint::one(names::map_value(name));
+                let ty = self.convert_ref(&*schema, &hint, &pointer);
+                self.note(ty)?
+                    .map(|ty| (scope.claim("additional_properties"), ty))
+            }
+            None => None,
+        };
         Ok(StructDef {
             fields,
+            additional,
             omitted_tag: None,
         })
+    }
+}
+
+/// The constructs of a schema that the 3.1 downgrade could not say, as an error (see
+/// [`crate::downgrade::marked`]).
+pub(super) fn marked(schema: &Schema) -> Result<(), Error> {
+    match crate::downgrade::marked(&schema.schema_data.extensions) {
+        Some(constructs) if !constructs.is_empty() => Err(Error::unsupported_all(constructs)),
+        _ => Ok(()),
     }
 }
 

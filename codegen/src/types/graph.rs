@@ -14,7 +14,12 @@ impl TypeSpace {
     fn children(&self, id: TypeId) -> Vec<TypeId> {
         let mut out = Vec::new();
         match &self.entry(id).kind {
-            TypeKind::Struct(def) => def.fields.iter().for_each(|f| f.ty.visit_named(&mut out)),
+            TypeKind::Struct(def) => {
+                def.fields.iter().for_each(|f| f.ty.visit_named(&mut out));
+                if let Some((_, ty)) = &def.additional {
+                    ty.visit_named(&mut out);
+                }
+            }
             TypeKind::Tagged { variants, .. } => out.extend(variants.iter().map(|v| v.ty)),
             TypeKind::Untagged(variants) => {
                 variants.iter().for_each(|v| v.ty.visit_named(&mut out))

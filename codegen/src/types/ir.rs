@@ -99,6 +99,9 @@ pub enum TypeKind {
 pub struct StructDef {
     /// Fields in spec order.
     pub fields: Vec<Field>,
+    /// The field (identifier and value type) of the map that holds the keys other than
+    /// the fields: an `additionalProperties` schema beside `properties`.
+    pub additional: Option<(String, TypeRef)>,
     /// The tag property removed because this struct is a variant of a tagged enum.
     pub omitted_tag: Option<String>,
 }

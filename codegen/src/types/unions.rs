@@ -10,7 +10,7 @@
 //! unsupported construct is recorded as the union's and left out of its variants.
 
 use super::{Hint, TaggedVariant, TypeId, TypeKind, TypeRef, TypeSpace, UntaggedVariant};
-use crate::error::{Construct, Error};
+use crate::error::Error;
 use crate::names::{self, Unique};
 use crate::pointer::Pointer;
 use crate::resolve;
@@ -53,7 +53,22 @@ impl TypeSpace {
         branches: &[(ReferenceOr<Schema>, Pointer)],
         discriminator: Option<&openapiv3::Discriminator>,
     ) -> Result<TypeKind, Error> {
-        let mapping = discriminator.map(|d| d.mapping.clone()).unwrap_or_default();
+        // A mapping value is a reference or, as OpenAPI allows, a component name.
+        let mapping: IndexMap<String, String> = discriminator
+            .map(|d| {
+                d.mapping
+                    .iter()
+                    .map(|(value, target)| {
+                        let target = if target.contains('/') {
+                            target.clone()
+                        } else {
+                            format!("#/components/schemas/{target}")
+                        };
+                        (value.clone(), target)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut scope = Unique::new();
         let mut variants = Vec::new();
         for (branch, branch_pointer) in branches {
@@ -175,39 +190,60 @@ impl TypeSpace {
 
     /// Removes the tag property from the variant structs of tagged unions (serde writes
     /// and reads it from the enum) and records it as [`super::StructDef::omitted_tag`]. A
-    /// variant that is not a struct is a construct the union holds (unless the variant
-    /// holds one itself, for which it is a placeholder).
+    /// variant is a struct directly or through aliases (`allOf: [$ref]`). A tagged union
+    /// with a variant that is not a struct (GitHub's content union tags an array) cannot
+    /// be internally tagged: it is read untagged instead, each variant tried in order, and
+    /// its variants keep their tag property.
     pub(super) fn strip_tags(&mut self) {
-        let mut strip: Vec<(TypeId, String, TypeId)> = Vec::new();
+        let mut strip: Vec<(TypeId, String)> = Vec::new();
+        let mut untag: Vec<TypeId> = Vec::new();
         for (index, entry) in self.entries.iter().enumerate() {
-            if let TypeKind::Tagged { tag, variants } = &entry.kind {
-                for variant in variants {
-                    strip.push((variant.ty, tag.clone(), TypeId(index)));
-                }
-            }
-        }
-        for (id, tag, union) in strip {
-            if self.problems.contains_key(&id) {
+            let TypeKind::Tagged { tag, variants } = &entry.kind else {
                 continue;
-            }
-            let entry = &mut self.entries[id.0];
-            match &mut entry.kind {
-                TypeKind::Struct(def) => {
-                    def.fields.retain(|f| f.wire != tag);
-                    def.omitted_tag = Some(tag);
-                }
-                _ => {
-                    let construct = Construct::new(
-                        format!(
-                            "discriminated union branch `{}` that is not an object",
-                            entry.name
-                        ),
-                        &self.entries[union.0].pointer,
-                    );
-                    self.problems.entry(union).or_default().push(construct);
-                }
+            };
+            let structs: Option<Vec<TypeId>> = variants
+                .iter()
+                .filter(|v| !self.problems.contains_key(&v.ty))
+                .map(|v| self.struct_behind(v.ty))
+                .collect();
+            match structs {
+                Some(structs) => strip.extend(structs.into_iter().map(|id| (id, tag.clone()))),
+                None => untag.push(TypeId(index)),
             }
         }
+        for union in untag {
+            let entry = &mut self.entries[union.0];
+            if let TypeKind::Tagged { variants, .. } = &entry.kind {
+                let variants = variants
+                    .iter()
+                    .map(|v| UntaggedVariant {
+                        ident: v.ident.clone(),
+                        ty: TypeRef::Named(v.ty),
+                    })
+                    .collect();
+                entry.kind = TypeKind::Untagged(variants);
+            }
+        }
+        for (id, tag) in strip {
+            if let TypeKind::Struct(def) = &mut self.entries[id.0].kind {
+                def.fields.retain(|f| f.wire != tag);
+                def.omitted_tag = Some(tag);
+            }
+        }
+    }
+
+    /// The struct `id` is, directly or through aliases; `None` for anything else.
+    fn struct_behind(&self, id: TypeId) -> Option<TypeId> {
+        let mut id = id;
+        // An alias chain ends; the bound only guards against one that refers to itself.
+        for _ in 0..64 {
+            match &self.entry(id).kind {
+                TypeKind::Struct(_) => return Some(id),
+                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                _ => return None,
+            }
+        }
+        None
     }
 }
 
@@ -265,6 +301,7 @@ mod tests {
         let TypeKind::Struct(StructDef {
             fields,
             omitted_tag,
+            ..
         }) = &entry.kind
         else {
             panic!("{} is not a struct", entry.name);

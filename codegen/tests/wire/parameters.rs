@@ -8,7 +8,7 @@ mod support;
 
 use futures_util::TryStreamExt;
 use serde_json::json;
-use snapshot_parameters::models::Mode;
+use snapshot_parameters::models::{Color, Mode};
 use snapshot_parameters::runtime::{Client, ErrorKind};
 use support::{Reply, Server};
 
@@ -106,4 +106,29 @@ async fn the_paging_helper_sends_the_header_with_every_page() {
     for request in &requests {
         assert_eq!(request.header("x-tenant"), Some("tenant-7"));
     }
+}
+
+#[tokio::test]
+async fn styles_write_arrays_and_objects_as_openapi_says() {
+    let server = Server::start(vec![Reply::empty(204)]).await;
+    let color = Color { r: 100, g: 200 };
+    client(&server)
+        .get_styled(
+            "a b",
+            Some(&color),
+            Some(&vec![1, 2]),
+            Some(&vec!["x".to_owned(), "y".to_owned()]),
+            Some(&color),
+            Some(&color),
+            Some(&vec!["p,q".to_owned(), "r".to_owned()]),
+        )
+        .await
+        .expect("no content");
+    let request = server.request();
+    assert_eq!(
+        request.target,
+        "/styled/.a%20b?color%5BR%5D=100&color%5BG%5D=200&ids=1%7C2&words=x+y"
+    );
+    assert_eq!(request.header("x-color"), Some("R=100,G=200"));
+    assert_eq!(request.header("cookie"), Some("R=100; G=200; list=p%2Cq,r"));
 }
