@@ -1,6 +1,6 @@
 //! An OpenAPI 3.1 document (its JSON value) -> the OpenAPI 3.0 value that says the same
-//! thing to the generator, or every construct that 3.0 cannot say, each named with its
-//! JSON pointer ([`Error::Unsupported`]).
+//! thing to the generator, with every construct that 3.0 cannot say marked where it is, by
+//! its JSON pointer.
 //!
 //! [`crate::parse`] calls [`downgrade`] for `openapi: 3.1.x` before the document is read
 //! with `openapiv3` (a 3.0 model); the rest of the generator sees a 3.0 document. 3.1
@@ -50,8 +50,9 @@
 //!
 //! Positions: what stays where it was keeps its pointer. A pointer into what was moved
 //! (the `allOf/0` of a `$ref` with siblings, a branch of a split `type`, a hoisted union
-//! branch) names the 3.0 form; [`Error::located`] then gives the line and column of its
-//! nearest ancestor that is written in the original text (see [`crate::yaml::locate`]).
+//! branch) names the 3.0 form; [`Error::located`](crate::error::Error::located) then gives
+//! the line and column of its nearest ancestor that is written in the original text (see
+//! [`crate::yaml::locate`]).
 //! Refusals made here point at the keyword as written.
 
 use crate::error::Construct;
