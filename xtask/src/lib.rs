@@ -1,6 +1,7 @@
 //! What `cargo xtask generate` writes for this repository, shared by the command and by
 //! the freshness test (`xtask/tests/fresh.rs`).
 
+pub mod bench;
 pub mod deps;
 
 use dynroute_codegen::standalone::{CrateError, summary};

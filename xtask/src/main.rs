@@ -1,10 +1,12 @@
-//! `cargo xtask generate [--spec FILE --out DIR [--name NAME] [--skip-unsupported]]` and
-//! `cargo xtask check`.
+//! `cargo xtask generate [--spec FILE --out DIR [--name NAME] [--skip-unsupported]]`,
+//! `cargo xtask check`, `cargo xtask deps` and
+//! `cargo xtask bench [--only PART,...] [--runs N] [--quick]`.
 
 use clap::{Parser, Subcommand};
 use dynroute_codegen::standalone::{CrateRequest, generate_crate};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use xtask::bench::{self, ALL_PARTS, GOALS, Part};
 use xtask::{TaskError, expected_files, repo_root, stale_files, write};
 
 #[derive(Parser)]
@@ -17,9 +19,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate client/src/generated and spec/route.schema.json from spec/, or, with --spec
-    /// and --out, write a standalone crate for any OpenAPI 3.0 description.
+    /// and --out, write a standalone crate for any OpenAPI 3.0 or 3.1 description.
     Generate {
-        /// An OpenAPI 3.0 description (JSON or YAML) to generate a standalone crate from.
+        /// An OpenAPI 3.0 or 3.1 description (JSON or YAML) to generate a standalone crate from.
         #[arg(long, requires = "out")]
         spec: Option<PathBuf>,
         /// The directory of the standalone crate (created if missing).
@@ -38,6 +40,26 @@ enum Command {
     Check,
     /// Exit non-zero and list the dependency rules of ARCHITECTURE.md that a crate breaks.
     Deps,
+    /// Run every benchmark comparison (scripts/bench-validate, scripts/bench-crate, the
+    /// criterion benches of the validator and the client), installing the peers from their
+    /// registries into .tools/, and print one table: dynroute against each peer, the ratio
+    /// and the goal of the performance issue. Exits non-zero when a comparison could not be
+    /// measured (a peer that cannot be installed, a failed run), not when a goal is missed.
+    Bench {
+        /// The comparisons to run (comma-separated; default all): validate (the typical
+        /// file), large (large routes, time and peak memory), many (2,000 files in one
+        /// call), crate (first `cargo check` of the generated crate; minutes), client.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        only: Vec<Part>,
+        /// Whole-process runs of each pair in the scripts (BENCH_RUNS; default 30 for the
+        /// typical file, 5 for the others, 2 for the crates).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        runs: Option<u32>,
+        /// A smoke-sized run: small inputs (1,001-element large routes, 100 files), 3 runs
+        /// (1 of each crate), short criterion measurements.
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -105,6 +127,42 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             }
             Ok(ExitCode::FAILURE)
         }
+        Command::Bench { only, runs, quick } => {
+            let parts: Vec<Part> = ALL_PARTS
+                .into_iter()
+                .filter(|part| only.is_empty() || only.contains(part))
+                .collect();
+            let load_at_start = load_average();
+            let options = bench::Options { parts, runs, quick };
+            let (measurements, errors) = bench::run(&root, &options);
+            let missing = bench::unmeasured(GOALS, &options.parts, &measurements);
+            print!("{}", bench::render_table(GOALS, &measurements, &missing));
+            let (met, checked) = bench::goals_met(GOALS, &measurements);
+            println!();
+            println!(
+                "goals met: {met} of {checked}{}; {}{}; {} cores; load average {load_at_start} at the start, {} at the end",
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not measured", missing.len())
+                },
+                now(),
+                if quick { "; --quick (smoke-sized)" } else { "" },
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+                load_average(),
+            );
+            if errors.is_empty() && missing.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!("error: not every comparison was measured:");
+            for error in &errors {
+                eprintln!("  {error}");
+            }
+            for goal in &missing {
+                eprintln!("  no measurement for {} against {}", goal.work, goal.peer);
+            }
+            Ok(ExitCode::FAILURE)
+        }
         Command::Deps => match xtask::deps::check(&root) {
             Ok(broken) if broken.is_empty() => {
                 println!("every crate keeps the dependency rules of ARCHITECTURE.md");
@@ -123,4 +181,29 @@ fn run(cli: Cli) -> Result<ExitCode, TaskError> {
             }
         },
     }
+}
+
+/// The three load averages of /proc/loadavg, or `unknown`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The date and time in UTC, as `date` prints it, or nothing.
+fn now() -> String {
+    std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|text| text.trim().to_string())
+        .unwrap_or_default()
 }
