@@ -33,12 +33,7 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
         .types()
         .any(|(_, entry)| holds(space, entry, json_bytes::holds_bytes))
         .then(json_bytes::module);
-    // A description may nest arrays and maps deeply (`array of array of array of map`):
-    // the field types are what it says, not a design to factor.
-    quote! {
-        #![allow(clippy::type_complexity)]
-        #(#items)* #numbers #bytes
-    }
+    quote! { #(#items)* #numbers #bytes }
 }
 
 /// A path to the type usable from any module of the generated crate: standard types fully
@@ -338,7 +333,9 @@ fn default_accessor(space: &TypeSpace, field: &Field) -> Option<TokenStream> {
         }
         _ => return None,
     };
-    let method = format_ident!("{}_or_default", field.ident.trim_start_matches("r#"));
+    // `type_` (a keyword) gives `type_or_default`, not `type__or_default`.
+    let base = field.ident.trim_start_matches("r#").trim_end_matches('_');
+    let method = format_ident!("{base}_or_default");
     let doc = doc_attrs(&format!(
         "{}, or {} when absent.",
         code(&field.wire),

@@ -8,6 +8,17 @@ use proc_macro2::TokenStream;
 /// The tokens are parsed as a `syn::File` first, so a bug that produces invalid Rust is
 /// reported as [`Error::Render`] instead of being written out.
 pub fn render(tokens: TokenStream, file: &str, spec_path: &str) -> Result<String, Error> {
+    // What a description decides, not the generator: arrays of arrays of maps nested as
+    // deep as it says, its prose as written (a list item's lazy continuation line), and
+    // its names (a parameter called `foo`).
+    let tokens = quote::quote! {
+        #![allow(
+            clippy::type_complexity,
+            clippy::doc_lazy_continuation,
+            clippy::disallowed_names
+        )]
+        #tokens
+    };
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
         file: file.to_string(),
         message: e.to_string(),

@@ -298,6 +298,8 @@ fn defaults_are_read_through_accessors() {
         "pub fn whole_or_default(&self) -> f64 {\n        self.whole.unwrap_or(2f64)",
         "pub fn label_or_default(&self) -> &str {\n        self.label.as_deref().unwrap_or(\"none \\\"quoted\\\"\")",
         "pub fn mode_or_default(&self) -> crate::models::Mode {\n        self.mode.unwrap_or(crate::models::Mode::Safe)",
+        // A keyword field (`type_`) gives `type_or_default`.
+        "pub fn type_or_default(&self) -> &str {\n        self.type_.as_deref().unwrap_or(\"basic\")",
     ] {
         assert!(text.contains(accessor), "{accessor}\n{text}");
     }

@@ -15,6 +15,7 @@ fn absent_fields_read_as_their_defaults() {
     assert_eq!(settings.whole_or_default(), 2.0);
     assert_eq!(settings.label_or_default(), "none \"quoted\"");
     assert_eq!(settings.mode_or_default(), Mode::Safe);
+    assert_eq!(settings.type_or_default(), "basic");
     // Written back as it came: no default is sent.
     assert_eq!(
         serde_json::to_value(&settings).expect("encodes"),
