@@ -183,8 +183,7 @@ fn collect(value: &Value, path: &mut Vec<String>, found: &mut Vec<Found>) {
                 found.push(Found { kind, target });
             }
             for (key, child) in map {
-                // Examples are data, not descriptions: a `$ref` key there is a value.
-                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                if is_data(key) {
                     continue;
                 }
                 path.push(key.clone());
@@ -203,6 +202,12 @@ fn collect(value: &Value, path: &mut Vec<String>, found: &mut Vec<Found>) {
     }
 }
 
+/// Whether the member `key` holds data rather than description (examples, defaults, enum
+/// values): a `$ref` key there is a value, not a reference.
+fn is_data(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum")
+}
+
 /// Every `{"$ref": old}` in `value` with `old` renamed.
 fn rewrite_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
     match value {
@@ -213,7 +218,7 @@ fn rewrite_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
                 *reference = new.clone();
             }
             for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                if !is_data(key) {
                     rewrite_refs(child, renamed);
                 }
             }
