@@ -18,7 +18,8 @@
 //! reported. The steps record each construct the generator does not support and go on, so
 //! one run finds them all; [`skip`] decides what a partial generation leaves out for them.
 //! [`route_schema`] exports one component and what it references as a JSON Schema
-//! document; [`envelope`] reads the error envelope a description declares; [`krate`] wraps
+//! document, and [`predicate`] turns such a schema into Rust functions that say whether a
+//! value is valid under it; [`envelope`] reads the error envelope a description declares; [`krate`] wraps
 //! the output in a standalone crate and tells its files from others by their header.
 //! [`doc`] makes descriptions safe as doc comments and
 //! [`json_number`] writes whole `f64`s as JSON integers; [`json_bytes`] reads and writes
@@ -41,6 +42,7 @@ pub mod names;
 pub mod operations;
 pub mod parse;
 pub mod pointer;
+pub mod predicate;
 pub mod render;
 pub mod resolve;
 pub mod route_schema;

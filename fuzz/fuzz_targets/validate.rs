@@ -1,5 +1,6 @@
 //! Arbitrary bytes through the whole pipeline and every output format: nothing may panic,
-//! and the strict parser must accept exactly what serde_json accepts.
+//! the strict parser must accept exactly what serde_json accepts, and the route schema's
+//! quick verdict must agree with the compiled schema.
 #![no_main]
 
 use dynroute_validator::output::{Format, render_string};
@@ -41,6 +42,11 @@ fuzz_target!(|data: &[u8]| {
         // Both read the same value (duplicate keys aside, where each keeps the last).
         if let (Ok(ours), Ok(serde)) = (&ours, &serde) {
             assert_eq!(&ours.root().to_value(), serde, "values differ for {text:?}");
+        }
+    }
+    if let Some(pairs) = dynroute_validator::verdicts(text) {
+        for (quick, compiled) in pairs {
+            assert_eq!(quick, compiled, "the quick verdict and the schema disagree on {text:?}");
         }
     }
     if let Ok(parsed) = dynroute_validator::parse::parse(text)

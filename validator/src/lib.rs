@@ -35,6 +35,11 @@ pub mod source;
 pub mod suggest;
 pub mod text;
 pub mod tree;
+mod verdict;
+
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use verdict::verdicts;
 
 use std::collections::HashMap;
 
@@ -219,7 +224,7 @@ fn check_text(
         }
     };
     let duplicates = std::mem::take(&mut parsed.duplicates);
-    let findings = findings(schema, parsed.root(), duplicates);
+    let findings = findings(schema, parsed.root(), duplicates)?;
     let wanted: Vec<(&str, bool)> = findings
         .iter()
         .map(|f| (f.pointer.as_str(), f.at_key))
@@ -237,25 +242,34 @@ fn findings(
     schema: &schema::RouteSchema,
     value: tree::Json<'_>,
     mut out: Vec<Finding>,
-) -> Vec<Finding> {
+) -> Result<Vec<Finding>, schema::SchemaError> {
     let doc = match document::extract(value) {
         Ok(doc) => doc,
         Err(finding) => {
             out.push(finding);
-            return out;
+            return Ok(out);
         }
     };
     let elements = doc
         .elements
         .as_ref()
         .filter(|(elements, _)| elements.is_array());
-    if let Some((route, pointer)) = &doc.route {
-        schema.check_route(*route, elements.map(|(e, _)| *e), pointer, &mut out);
+    // The quick verdict first: the compiled validators only say why a file fails. A route's
+    // elements are its own `elements`, which the route's verdict covers.
+    let valid = match (&doc.route, elements) {
+        (Some((route, _)), _) => verdict::route(*route),
+        (None, Some((elements, _))) => elements.items().all(verdict::element),
+        (None, None) => false,
+    };
+    if let Some((route, pointer)) = doc.route.as_ref().filter(|_| !valid) {
+        schema.check_route(*route, elements.map(|(e, _)| *e), pointer, &mut out)?;
     }
     // Without an elements array there is no graph; the document schema has reported why.
     let mut graph = None;
     if let Some((elements, pointer)) = elements {
-        schema.check_elements(*elements, pointer, &mut out);
+        if !valid {
+            schema.check_elements(*elements, pointer, &mut out)?;
+        }
         graph = Some(route::Route::new(*elements, pointer));
     }
     // Only a route document's own keys are route fields: an API response's are not.
@@ -267,7 +281,7 @@ fn findings(
         &rules::Context::new(document, graph, &schema.fields),
         &mut out,
     );
-    out
+    Ok(out)
 }
 
 /// What [`draw_bytes`] makes of a file.

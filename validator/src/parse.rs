@@ -307,6 +307,9 @@ impl<'a> Parser<'a> {
         while let Some(b) = self.peek() {
             match b {
                 b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                // Printable ASCII other than `/` starts a token: the common case, decided
+                // without decoding a character.
+                b'!'..=b'~' if b != b'/' => return Ok(()),
                 b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) => {
                     return Err(SyntaxError {
                         start: self.pos,

@@ -12,7 +12,8 @@
 //! Two validators are compiled, whatever the number of branches: the document, and one
 //! element schema that dispatches on the discriminator (`allOf` of `if {type: tag} then
 //! branch`), so the shared `$defs` are compiled and checked against the meta-schema twice,
-//! not once per branch.
+//! not once per branch. They are compiled on first use: a file the quick verdict
+//! (module `verdict`) passes never needs them, so a run over valid files compiles nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -22,9 +23,10 @@ use serde_json::{Value, json};
 
 use crate::diagnostic::Finding;
 use crate::fields::{ElementFields, KnownFields};
+use crate::parse;
 use crate::pointer::push_token;
 use crate::registry::names;
-use crate::tree::Json;
+use crate::tree::{Json, Kind};
 
 /// The embedded schema text.
 pub const ROUTE_SCHEMA: &str = include_str!("../../spec/route.schema.json");
@@ -60,12 +62,15 @@ pub struct Branch {
     pub name: String,
 }
 
-/// The compiled route schema.
+/// The route schema: its shape, read at once, and its validators, compiled on first use.
 pub struct RouteSchema {
-    document: Validator,
-    /// Every branch, selected by the discriminator: an element with a known tag gets the
-    /// errors of its branch only.
-    element: Validator,
+    /// The schema's text, compiled on first use.
+    text: String,
+    /// Where the union sits.
+    union_ptr: String,
+    /// The pointer of each branch's schema, in the order of `branches`.
+    bodies: Vec<String>,
+    validators: OnceLock<Result<Validators, SchemaError>>,
     /// The discriminator property (`type`).
     pub discriminator: String,
     /// Branches by tag, in schema order.
@@ -74,11 +79,19 @@ pub struct RouteSchema {
     pub fields: KnownFields,
 }
 
-/// The schema embedded in the binary, compiled on first use and shared by every file.
+/// The compiled validators.
+struct Validators {
+    document: Validator,
+    /// Every branch, selected by the discriminator: an element with a known tag gets the
+    /// errors of its branch only.
+    element: Validator,
+}
+
+/// The schema embedded in the binary, read on first use and shared by every file.
 pub fn embedded() -> Result<&'static RouteSchema, SchemaError> {
     static SCHEMA: OnceLock<Result<RouteSchema, SchemaError>> = OnceLock::new();
     SCHEMA
-        .get_or_init(|| RouteSchema::compile(ROUTE_SCHEMA))
+        .get_or_init(|| RouteSchema::read(ROUTE_SCHEMA))
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -92,137 +105,176 @@ fn build(schema: &Value, pointer: &str) -> Result<Validator, SchemaError> {
         })
 }
 
-/// Follows local `$ref`s (`#/...`), at most a few hops, to the schema they name.
-fn resolve<'s>(root: &'s Value, mut schema: &'s Value) -> &'s Value {
+/// The value at a JSON pointer (`/a/b/0`, `~0` and `~1` decoded) inside `root`.
+fn at<'t>(root: Json<'t>, pointer: &str) -> Option<Json<'t>> {
+    let mut value = root;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        value = match value.kind() {
+            Kind::Array => value.index(token.parse().ok()?)?,
+            _ => value.get(&token)?,
+        };
+    }
+    Some(value)
+}
+
+/// Follows local `$ref`s (`#/...`), at most a few hops, to the schema they name, with its
+/// pointer (`at` when there is none to follow).
+fn resolve<'t>(root: Json<'t>, mut schema: Json<'t>, mut at_ptr: String) -> (Json<'t>, String) {
     for _ in 0..8 {
-        let Some(target) = schema
+        let Some((target, pointer)) = schema
             .get("$ref")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| root.pointer(p))
+            .and_then(|p| Some((at(root, p)?, p.to_string())))
         else {
             break;
         };
         schema = target;
+        at_ptr = pointer;
     }
-    schema
+    (schema, at_ptr)
 }
 
-fn keys(schema: &Value) -> BTreeSet<String> {
+fn keys(schema: Json<'_>) -> BTreeSet<String> {
     schema
         .get("properties")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
+        .map(|p| p.members().map(|(k, _)| k.to_string()).collect())
         .unwrap_or_default()
 }
 
 impl RouteSchema {
-    /// Compiles a route schema of the shape `cargo xtask generate` writes.
-    pub fn compile(text: &str) -> Result<RouteSchema, SchemaError> {
-        let root: Value =
-            serde_json::from_str(text).map_err(|e| SchemaError::NotJson(e.to_string()))?;
+    /// Reads a route schema of the shape `cargo xtask generate` writes: its union, branches
+    /// and fields, with the validator's own parser (the schema is JSON text like a route
+    /// file). The validators are compiled by [`Self::compile`] or on first use.
+    pub fn read(text: &str) -> Result<RouteSchema, SchemaError> {
+        let tree = parse::parse(text).map_err(|e| SchemaError::NotJson(e.message))?;
+        let root = tree.root();
         let items_ptr = "/properties/elements/items";
-        let items = root
-            .pointer(items_ptr)
-            .ok_or_else(|| SchemaError::NoUnion(items_ptr.to_string()))?;
+        let items =
+            at(root, items_ptr).ok_or_else(|| SchemaError::NoUnion(items_ptr.to_string()))?;
         // Where the union lives: behind a `$ref` into `$defs`, or inline.
-        let union_ptr = items
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .map_or_else(|| items_ptr.to_string(), str::to_string);
-        let union = resolve(&root, items);
+        let (union, union_ptr) = resolve(root, items, items_ptr.to_string());
         let members = union
             .get("oneOf")
             .or_else(|| union.get("anyOf"))
-            .and_then(Value::as_array)
+            .filter(|m| m.is_array())
             .ok_or_else(|| SchemaError::NoUnion(union_ptr.clone()))?;
-        let discriminator = union
-            .pointer("/discriminator/propertyName")
-            .and_then(Value::as_str)
+        let discriminator = at(union, "/discriminator/propertyName")
+            .and_then(Json::as_str)
             .unwrap_or("type")
             .to_string();
-        let mapping: BTreeMap<String, String> = union
-            .pointer("/discriminator/mapping")
-            .and_then(Value::as_object)
+        let mapping: BTreeMap<String, String> = at(union, "/discriminator/mapping")
             .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((v.as_str()?.to_string(), k.clone())))
+                m.members()
+                    .filter_map(|(k, v)| Some((v.as_str()?.to_string(), k.to_string())))
                     .collect()
             })
             .unwrap_or_default();
 
-        let defs = root.get("$defs").cloned().unwrap_or_else(|| json!({}));
         let mut branches = Vec::new();
-        let mut dispatch = Vec::new();
         let mut element_fields = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let reference = member.get("$ref").and_then(Value::as_str);
-            let body = resolve(&root, member);
+        let union_key = if union.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        for (i, member) in members.items().enumerate() {
+            let reference = member.get("$ref").and_then(Json::as_str);
+            let (body, body_ptr) = resolve(root, member, format!("{union_ptr}/{union_key}/{i}"));
             let tag = reference
                 .and_then(|r| mapping.get(r).cloned())
                 .or_else(|| {
                     let p = body.get("properties")?.get(&discriminator)?;
                     let one = match p.get("const") {
                         Some(c) => c,
-                        None => match p.get("enum")?.as_array()?.as_slice() {
-                            [single] => single,
-                            _ => return None,
-                        },
+                        None => {
+                            let values = p.get("enum")?;
+                            if values.len() != 1 {
+                                return None;
+                            }
+                            values.index(0)?
+                        }
                     };
                     one.as_str().map(str::to_string)
                 })
                 .ok_or_else(|| SchemaError::Compile {
-                    pointer: format!("{union_ptr}/oneOf/{i}"),
+                    pointer: format!("{union_ptr}/{union_key}/{i}"),
                     message: format!("branch does not pin `{discriminator}` to one value"),
                 })?;
             let name = reference
                 .and_then(|r| r.rsplit('/').next())
                 .map_or_else(|| tag.clone(), str::to_string);
-            dispatch.push(json!({
-                "if": {
-                    "required": [discriminator],
-                    "properties": {discriminator.as_str(): {"const": tag}},
-                },
-                "then": body,
-            }));
             let sub = |field: &str| body.get("properties").and_then(|p| p.get(field));
             element_fields.push(ElementFields {
                 tag: tag.clone(),
                 element: keys(body),
-                properties: sub("properties").map(|p| keys(resolve(&root, p))),
+                properties: sub("properties").map(|p| keys(resolve(root, p, String::new()).0)),
                 outputs: sub("outputs")
-                    .map(|o| resolve(&root, o))
+                    .map(|o| resolve(root, o, String::new()).0)
                     .filter(|o| {
                         o.get("additionalProperties").is_none() && o.get("properties").is_some()
                     })
                     .map(keys),
             });
-            branches.push(Branch { tag, name });
+            branches.push((Branch { tag, name }, body_ptr));
         }
+        Ok(RouteSchema {
+            text: text.to_string(),
+            union_ptr,
+            validators: OnceLock::new(),
+            discriminator,
+            fields: KnownFields {
+                route: keys(root),
+                elements: element_fields,
+            },
+            bodies: branches.iter().map(|(_, p)| p.clone()).collect(),
+            branches: branches.into_iter().map(|(b, _)| b).collect(),
+        })
+    }
+
+    /// Compiles the validators now (they are otherwise compiled on first use), so that a
+    /// schema that does not compile is reported at once.
+    pub fn compile(&self) -> Result<(), SchemaError> {
+        self.validators().map(|_| ())
+    }
+
+    fn validators(&self) -> Result<&Validators, SchemaError> {
+        self.validators
+            .get_or_init(|| self.build_validators())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The element schema that dispatches on the discriminator, and the document schema
+    /// with the union replaced by `true` (each element, object or not, is checked once,
+    /// against its branch, by `check_elements`), compiled.
+    fn build_validators(&self) -> Result<Validators, SchemaError> {
+        let root: Value =
+            serde_json::from_str(&self.text).map_err(|e| SchemaError::NotJson(e.to_string()))?;
+        let mut dispatch = Vec::new();
+        for (branch, pointer) in self.branches.iter().zip(&self.bodies) {
+            let body = root.pointer(pointer).cloned().unwrap_or(Value::Bool(true));
+            dispatch.push(json!({
+                "if": {
+                    "required": [self.discriminator],
+                    "properties": {self.discriminator.as_str(): {"const": branch.tag}},
+                },
+                "then": body,
+            }));
+        }
+        let defs = root.get("$defs").cloned().unwrap_or_else(|| json!({}));
         let mut element_schema = json!({"$defs": defs, "allOf": dispatch});
         if let Some(s) = root.get("$schema") {
             element_schema["$schema"] = s.clone();
         }
-        let element = build(&element_schema, &format!("{union_ptr}/oneOf"))?;
-
-        // The document schema with the union replaced by `true`: each element, object or
-        // not, is checked once, against its branch, by `check_elements`.
-        let mut document_schema = root.clone();
-        if let Some(slot) = document_schema.pointer_mut(&union_ptr) {
+        let element = build(&element_schema, &format!("{}/oneOf", self.union_ptr))?;
+        let mut document_schema = root;
+        if let Some(slot) = document_schema.pointer_mut(&self.union_ptr) {
             *slot = Value::Bool(true);
         }
         let document = build(&document_schema, "")?;
-        Ok(RouteSchema {
-            document,
-            element,
-            discriminator,
-            branches,
-            fields: KnownFields {
-                route: keys(&root),
-                elements: element_fields,
-            },
-        })
+        Ok(Validators { document, element })
     }
 
     /// The branch for a discriminator value.
@@ -238,16 +290,23 @@ impl RouteSchema {
         elements: Option<Json<'_>>,
         base: &str,
         out: &mut Vec<Finding>,
-    ) {
+    ) -> Result<(), SchemaError> {
+        let document = &self.validators()?.document;
         let route = route.to_value_hollow(elements);
-        for error in self.document.iter_errors(&route) {
+        for error in document.iter_errors(&route) {
             out.push(finding(&error, base, None));
         }
+        Ok(())
     }
 
     /// Validates each element of the array at `base` against the branch its discriminator
     /// selects, one element at a time.
-    pub fn check_elements(&self, items: Json<'_>, base: &str, out: &mut Vec<Finding>) {
+    pub fn check_elements(
+        &self,
+        items: Json<'_>,
+        base: &str,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), SchemaError> {
         let tags: Vec<&str> = self.branches.iter().map(|b| b.tag.as_str()).collect();
         for (i, element) in items.items().enumerate() {
             let pointer = format!("{base}/{i}");
@@ -272,10 +331,11 @@ impl RouteSchema {
                 continue;
             };
             let element = element.to_value();
-            for error in self.element.iter_errors(&element) {
+            for error in self.validators()?.element.iter_errors(&element) {
                 out.push(finding(&error, &pointer, Some(branch)));
             }
         }
+        Ok(())
     }
 }
 

@@ -110,7 +110,26 @@ impl<'a> Tree<'a> {
     /// read) and those that repeat an earlier key (`REPEATED`: reported). Says whether any
     /// key is repeated. Linear in the number of members.
     pub(crate) fn mark_repeated_keys(&mut self, id: u32) -> bool {
-        let members: Vec<u32> = self.child_ids(id).collect();
+        // Most objects have a handful of members: those are read into an array on the stack.
+        let mut few = [0u32; 16];
+        let mut count = 0;
+        let mut many = Vec::new();
+        for child in self.child_ids(id) {
+            if count < few.len() {
+                few[count] = child;
+            } else {
+                if many.is_empty() {
+                    many.extend_from_slice(&few);
+                }
+                many.push(child);
+            }
+            count += 1;
+        }
+        let members: &[u32] = if many.is_empty() {
+            &few[..count]
+        } else {
+            &many
+        };
         if members.len() < 2 {
             return false;
         }

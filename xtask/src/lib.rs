@@ -15,6 +15,17 @@ pub const SPEC: &str = "spec/dynamic-routing.openapi.json";
 pub const CRATE_SRC: &str = "client/src/generated";
 /// Where the JSON Schema of a route document goes.
 pub const ROUTE_SCHEMA: &str = "spec/route.schema.json";
+/// Where the route schema's predicates go (`dynroute-validator`'s `verdict` module includes
+/// them).
+pub const ROUTE_PREDICATES: &str = "validator/src/verdict/generated.rs";
+/// The predicates written there: name and JSON pointer into the route schema.
+pub const PREDICATE_ENTRIES: &[(&str, &str)] =
+    &[("route", ""), ("element", "/properties/elements/items")];
+/// A schema using every keyword the predicate generator checks, and where its predicates go
+/// (a test of `dynroute-validator` holds them to a JSON Schema validator).
+pub const KEYWORD_SCHEMA: &str = "validator/tests/fixtures/predicate-keywords.schema.json";
+/// See [`KEYWORD_SCHEMA`].
+pub const KEYWORD_PREDICATES: &str = "validator/src/verdict/keywords.rs";
 /// The component of the spec that is a route document.
 pub const ROUTE_COMPONENT: &str = "RouteDefinition";
 /// `$id` of the route schema: where the file is served from the repository, so that route
@@ -40,6 +51,14 @@ pub enum TaskError {
         path: PathBuf,
         /// The generator error (with a JSON pointer or line:column).
         source: Error,
+    },
+    /// A schema has something its predicates cannot check.
+    #[error("{path}{message}")]
+    Predicates {
+        /// The schema file.
+        path: PathBuf,
+        /// The pointer and what is wrong there (`#/...: ...`).
+        message: String,
     },
     /// `generate --spec --out`: see [`dynroute_codegen::standalone`].
     #[error(transparent)]
@@ -76,9 +95,45 @@ pub fn expected_files(
         .map(|(file, text)| (Path::new(CRATE_SRC).join(file), text))
         .collect();
     if let Some(schema) = output.document_schema {
+        progress(format!("writing the predicates of {ROUTE_SCHEMA}"));
+        let predicates = predicates(&schema, ROUTE_SCHEMA, ROUTE_PREDICATES, PREDICATE_ENTRIES)?;
         files.push((PathBuf::from(ROUTE_SCHEMA), schema));
+        files.push((PathBuf::from(ROUTE_PREDICATES), predicates));
     }
+    progress(format!("writing the predicates of {KEYWORD_SCHEMA}"));
+    let keywords = read(&root.join(KEYWORD_SCHEMA))?;
+    let keywords = predicates(
+        &keywords,
+        KEYWORD_SCHEMA,
+        KEYWORD_PREDICATES,
+        &[("keywords", "")],
+    )?;
+    files.push((PathBuf::from(KEYWORD_PREDICATES), keywords));
     Ok(files)
+}
+
+/// The Rust predicates of a JSON Schema (see [`dynroute_codegen::predicate`]), for the
+/// schema file `schema_path`, written to `out`.
+fn predicates(
+    schema: &str,
+    schema_path: &str,
+    out: &str,
+    entries: &[(&str, &str)],
+) -> Result<String, TaskError> {
+    let refused = |message: String| TaskError::Predicates {
+        path: PathBuf::from(schema_path),
+        message,
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(schema).map_err(|e| refused(format!(": {e}")))?;
+    let tokens = dynroute_codegen::predicate::predicates(&value, entries)
+        .map_err(|e| refused(e.to_string()))?;
+    dynroute_codegen::render::render(tokens, out, schema_path).map_err(|source| {
+        TaskError::Generate {
+            path: PathBuf::from(schema_path),
+            source,
+        }
+    })
 }
 
 /// The files of `expected` whose contents on disk under `root` differ (or are missing).

@@ -31,19 +31,18 @@ pub fn ignored_property(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if !obj.is_object() {
             continue;
         }
-        let base = route.pointer(i);
-        unknown_keys(obj, &fields.element, &base, out);
+        unknown_keys(obj, &fields.element, || route.pointer(i), out);
         if let (Some(known), Some(props)) = (
             &fields.properties,
             obj.get("properties").filter(|p| p.is_object()),
         ) {
-            unknown_keys(props, known, &push_token(&base, "properties"), out);
+            unknown_keys(props, known, || route.field(i, "properties"), out);
         }
         if let (Some(known), Some(outputs)) = (
             &fields.outputs,
             obj.get("outputs").filter(|o| o.is_object()),
         ) {
-            unknown_keys(outputs, known, &push_token(&base, "outputs"), out);
+            unknown_keys(outputs, known, || route.field(i, "outputs"), out);
         }
     }
 }
@@ -71,7 +70,8 @@ pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
         let props = element.value.get("properties");
-        let p = push_token(&route.pointer(i), "properties");
+        // Pointers are made only for a finding: most elements have none.
+        let p = || route.field(i, "properties");
         match element.kind {
             Some("model") => {
                 implausible(props, &p, "retries", out, |v| {
@@ -98,10 +98,16 @@ pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn unknown_keys(obj: Json<'_>, known: &BTreeSet<String>, base: &str, out: &mut Vec<Finding>) {
+/// The keys of `obj` outside `known`; `base` makes the object's pointer when one is found.
+fn unknown_keys(
+    obj: Json<'_>,
+    known: &BTreeSet<String>,
+    base: impl Fn() -> String,
+    out: &mut Vec<Finding>,
+) {
     for (key, _) in obj.members() {
         if !known.contains(key) {
-            out.push(ignored(push_token(base, key), key, known));
+            out.push(ignored(push_token(&base(), key), key, known));
         }
     }
 }
@@ -172,7 +178,7 @@ fn operators(conditions: Json<'_>, base: &str, out: &mut Vec<Finding>) {
 
 fn implausible(
     props: Option<Json<'_>>,
-    base: &str,
+    base: &impl Fn() -> String,
     field: &str,
     out: &mut Vec<Finding>,
     why: impl Fn(f64) -> Option<&'static str>,
@@ -184,7 +190,7 @@ fn implausible(
     if let Some(help) = why(v) {
         out.push(Finding::new(
             names::IMPLAUSIBLE_VALUE,
-            push_token(base, field),
+            push_token(&base(), field),
             format!("`{field}` is {}, which cannot be meant", value.raw()),
             help,
         ));
