@@ -390,3 +390,33 @@ fn finding(error: &ValidationError<'_>, base: &str, branch: Option<&Branch>) -> 
     };
     Finding::new(names::SCHEMA, pointer, message, help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that passes the verdict never compiles the schema, so a broken embedded schema
+    /// would show only on a failing file: compiling it here finds it at once.
+    #[test]
+    fn the_embedded_schema_reads_and_compiles() {
+        let schema = embedded().expect("the embedded schema reads");
+        assert_eq!(schema.discriminator, "type");
+        let tags: Vec<&str> = schema.branches.iter().map(|b| b.tag.as_str()).collect();
+        assert_eq!(
+            tags,
+            ["start", "conditional", "percentage", "rate", "model", "end"]
+        );
+        schema.compile().expect("the embedded schema compiles");
+    }
+
+    #[test]
+    fn a_schema_without_a_union_is_refused_where_it_should_be() {
+        let error = RouteSchema::read(r#"{"properties": {"elements": {"items": {}}}}"#)
+            .err()
+            .expect("refused");
+        assert_eq!(
+            error.to_string(),
+            "the route schema has no element union at /properties/elements/items"
+        );
+    }
+}
