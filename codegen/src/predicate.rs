@@ -29,7 +29,7 @@
 //! `enum` and `const` among them (a validator compares them by value, across integer and
 //! float forms).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -96,7 +96,7 @@ pub fn predicates(schema: &Value, entries: &[(&str, &str)]) -> Result<TokenStrea
         root: schema,
         names: BTreeMap::new(),
         taken: BTreeSet::new(),
-        queue: Vec::new(),
+        queue: VecDeque::new(),
         items: Vec::new(),
     };
     let mut public = BTreeSet::new();
@@ -108,13 +108,12 @@ pub fn predicates(schema: &Value, entries: &[(&str, &str)]) -> Result<TokenStrea
         generator
             .names
             .insert(pointer.to_string(), format_ident!("{}", name));
-        generator.queue.push(pointer.to_string());
+        generator.queue.push_back(pointer.to_string());
         public.insert(pointer.to_string());
     }
     // Each referenced or nested schema gets its function once, in the order first needed.
     let mut done = BTreeSet::new();
-    while !generator.queue.is_empty() {
-        let pointer = generator.queue.remove(0);
+    while let Some(pointer) = generator.queue.pop_front() {
         if !done.insert(pointer.clone()) {
             continue;
         }
@@ -150,7 +149,7 @@ struct Generator<'s> {
     names: BTreeMap<String, Ident>,
     taken: BTreeSet<String>,
     /// Pointers whose functions are still to be written.
-    queue: Vec<String>,
+    queue: VecDeque<String>,
     items: Vec<TokenStream>,
 }
 
@@ -205,7 +204,7 @@ impl<'s> Generator<'s> {
         }
         let ident = Ident::new(&name, Span::call_site());
         self.names.insert(pointer.to_string(), ident.clone());
-        self.queue.push(pointer.to_string());
+        self.queue.push_back(pointer.to_string());
         ident
     }
 
@@ -232,15 +231,10 @@ impl<'s> Generator<'s> {
             return Ok(quote!(false));
         }
         // A schema that is only a `$ref` is its target's function.
-        if let Some(map) = schema.as_object() {
-            let asserting: Vec<&String> = map.keys().filter(|k| asserts(k)).collect();
-            if let ([only], Some(reference)) = (asserting.as_slice(), map.get("$ref"))
-                && only.as_str() == "$ref"
-            {
-                let target = self.reference(reference, &child(pointer, "$ref"))?;
-                let ident = self.function(&target);
-                return Ok(quote!(#ident(#value)));
-            }
+        if let Some(reference) = only_ref(schema) {
+            let target = self.reference(reference, &child(pointer, "$ref"))?;
+            let ident = self.function(&target);
+            return Ok(quote!(#ident(#value)));
         }
         let ident = self.function(pointer);
         Ok(quote!(#ident(#value)))
@@ -537,10 +531,7 @@ impl<'s> Generator<'s> {
             let mut at = child(pointer, &i.to_string());
             // Follow a reference-only branch to its target (a few hops at most).
             let mut hops = 0;
-            while let Some(map) = body.as_object()
-                && map.keys().filter(|k| asserts(k)).count() == 1
-                && let Some(reference) = map.get("$ref")
-            {
+            while let Some(reference) = only_ref(body) {
                 at = self.reference(reference, &child(&at, "$ref"))?;
                 body = self.at(&at, &at)?;
                 hops += 1;
@@ -649,6 +640,13 @@ fn pinned<'s>(schema: &'s Value, property: &str) -> Option<&'s str> {
             _ => None,
         },
     }
+}
+
+/// The `$ref` of a schema that asserts nothing else (annotations aside).
+fn only_ref(schema: &Value) -> Option<&Value> {
+    let map = schema.as_object()?;
+    let reference = map.get("$ref")?;
+    (map.keys().filter(|k| asserts(k)).count() == 1).then_some(reference)
 }
 
 /// Whether a keyword is an assertion or applicator (something a predicate must check), as

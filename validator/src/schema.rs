@@ -26,7 +26,7 @@ use crate::fields::{ElementFields, KnownFields};
 use crate::parse;
 use crate::pointer::push_token;
 use crate::registry::names;
-use crate::tree::{Json, Kind};
+use crate::tree::Json;
 
 /// The embedded schema text.
 pub const ROUTE_SCHEMA: &str = include_str!("../../spec/route.schema.json");
@@ -60,6 +60,8 @@ pub struct Branch {
     pub tag: String,
     /// Name of the branch's schema (`ModelElement`), for help texts.
     pub name: String,
+    /// Where the branch's schema is (its `$ref` followed), for the compiled element schema.
+    body: String,
 }
 
 /// The route schema: its shape, read at once, and its validators, compiled on first use.
@@ -68,8 +70,6 @@ pub struct RouteSchema {
     text: String,
     /// Where the union sits.
     union_ptr: String,
-    /// The pointer of each branch's schema, in the order of `branches`.
-    bodies: Vec<String>,
     validators: OnceLock<Result<Validators, SchemaError>>,
     /// The discriminator property (`type`).
     pub discriminator: String,
@@ -105,19 +105,6 @@ fn build(schema: &Value, pointer: &str) -> Result<Validator, SchemaError> {
         })
 }
 
-/// The value at a JSON pointer (`/a/b/0`, `~0` and `~1` decoded) inside `root`.
-fn at<'t>(root: Json<'t>, pointer: &str) -> Option<Json<'t>> {
-    let mut value = root;
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        value = match value.kind() {
-            Kind::Array => value.index(token.parse().ok()?)?,
-            _ => value.get(&token)?,
-        };
-    }
-    Some(value)
-}
-
 /// Follows local `$ref`s (`#/...`), at most a few hops, to the schema they name, with its
 /// pointer (`at` when there is none to follow).
 fn resolve<'t>(root: Json<'t>, mut schema: Json<'t>, mut at_ptr: String) -> (Json<'t>, String) {
@@ -126,7 +113,7 @@ fn resolve<'t>(root: Json<'t>, mut schema: Json<'t>, mut at_ptr: String) -> (Jso
             .get("$ref")
             .and_then(Json::as_str)
             .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| Some((at(root, p)?, p.to_string())))
+            .and_then(|p| Some((root.pointer(p)?, p.to_string())))
         else {
             break;
         };
@@ -151,20 +138,24 @@ impl RouteSchema {
         let tree = parse::parse(text).map_err(|e| SchemaError::NotJson(e.message))?;
         let root = tree.root();
         let items_ptr = "/properties/elements/items";
-        let items =
-            at(root, items_ptr).ok_or_else(|| SchemaError::NoUnion(items_ptr.to_string()))?;
+        let items = root
+            .pointer(items_ptr)
+            .ok_or_else(|| SchemaError::NoUnion(items_ptr.to_string()))?;
         // Where the union lives: behind a `$ref` into `$defs`, or inline.
         let (union, union_ptr) = resolve(root, items, items_ptr.to_string());
-        let members = union
+        let (union_key, members) = union
             .get("oneOf")
-            .or_else(|| union.get("anyOf"))
-            .filter(|m| m.is_array())
+            .map(|m| ("oneOf", m))
+            .or_else(|| union.get("anyOf").map(|m| ("anyOf", m)))
+            .filter(|(_, m)| m.is_array())
             .ok_or_else(|| SchemaError::NoUnion(union_ptr.clone()))?;
-        let discriminator = at(union, "/discriminator/propertyName")
+        let discriminator = union
+            .pointer("/discriminator/propertyName")
             .and_then(Json::as_str)
             .unwrap_or("type")
             .to_string();
-        let mapping: BTreeMap<String, String> = at(union, "/discriminator/mapping")
+        let mapping: BTreeMap<String, String> = union
+            .pointer("/discriminator/mapping")
             .map(|m| {
                 m.members()
                     .filter_map(|(k, v)| Some((v.as_str()?.to_string(), k.to_string())))
@@ -174,11 +165,6 @@ impl RouteSchema {
 
         let mut branches = Vec::new();
         let mut element_fields = Vec::new();
-        let union_key = if union.get("oneOf").is_some() {
-            "oneOf"
-        } else {
-            "anyOf"
-        };
         for (i, member) in members.items().enumerate() {
             let reference = member.get("$ref").and_then(Json::as_str);
             let (body, body_ptr) = resolve(root, member, format!("{union_ptr}/{union_key}/{i}"));
@@ -217,7 +203,11 @@ impl RouteSchema {
                     })
                     .map(keys),
             });
-            branches.push((Branch { tag, name }, body_ptr));
+            branches.push(Branch {
+                tag,
+                name,
+                body: body_ptr,
+            });
         }
         Ok(RouteSchema {
             text: text.to_string(),
@@ -228,8 +218,7 @@ impl RouteSchema {
                 route: keys(root),
                 elements: element_fields,
             },
-            bodies: branches.iter().map(|(_, p)| p.clone()).collect(),
-            branches: branches.into_iter().map(|(b, _)| b).collect(),
+            branches,
         })
     }
 
@@ -253,8 +242,11 @@ impl RouteSchema {
         let root: Value =
             serde_json::from_str(&self.text).map_err(|e| SchemaError::NotJson(e.to_string()))?;
         let mut dispatch = Vec::new();
-        for (branch, pointer) in self.branches.iter().zip(&self.bodies) {
-            let body = root.pointer(pointer).cloned().unwrap_or(Value::Bool(true));
+        for branch in &self.branches {
+            let body = root
+                .pointer(&branch.body)
+                .cloned()
+                .unwrap_or(Value::Bool(true));
             dispatch.push(json!({
                 "if": {
                     "required": [self.discriminator],

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Number, Value};
 
-use crate::pointer::push_token_in_place;
+use crate::pointer::{push_token_in_place, split_pointer};
 
 /// The type of a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,6 +339,19 @@ impl<'t> Json<'t> {
     pub fn items(self) -> impl Iterator<Item = Json<'t>> + 't {
         let array = self.is_array();
         self.children().filter(move |_| array)
+    }
+
+    /// The value at a JSON pointer (`""` is the value itself), as `serde_json::Value::pointer`
+    /// finds it: object members by key (the last of a key written twice), array items by index.
+    pub fn pointer(self, pointer: &str) -> Option<Json<'t>> {
+        let mut value = self;
+        for token in split_pointer(pointer) {
+            value = match value.kind() {
+                Kind::Array => value.index(token.parse().ok()?)?,
+                _ => value.get(&token)?,
+            };
+        }
+        Some(value)
     }
 
     /// The `i`th item of an array.
