@@ -29,29 +29,15 @@ use dynroute_client::runtime::{Method, RequestSpec};
 use dynroute_client::{Client, Credentials};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::json;
+use route_body::{GATEWAY, body};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 
-const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
-const GATEWAY: &str = "gw";
+#[path = "support/route_body.rs"]
+mod route_body;
 
-fn body() -> String {
-    // The same six-element graph the client tests use.
-    let graph: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/fixtures/six-element-graph.json"))
-            .expect("the fixture is JSON");
-    json!({"success": true, "result": {
-        "id": "r1", "name": "support", "gateway_id": GATEWAY,
-        "created_at": "2026-05-01T10:00:00Z", "modified_at": "2026-05-01T10:00:00Z",
-        "elements": graph,
-        "version": {"version_id": "v1", "data": graph.to_string(), "active": "true",
-                    "created_at": "2026-05-01T10:00:00Z"},
-        "deployment": {"deployment_id": "d1", "version_id": "v1", "created_at": "2026-05-01T10:00:00Z"}
-    }})
-    .to_string()
-}
+const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
 
 /// A keep-alive HTTP/1.1 server answering every request with the same response.
 async fn serve(listener: TcpListener, response: &'static [u8]) {

@@ -57,6 +57,9 @@ mod operations;
 
 #[cfg(feature = "client")]
 pub use operations::{DEFAULT_BASE_URL, ERROR_ENVELOPE};
+
+#[cfg(feature = "client")]
+mod scan;
 #[cfg(feature = "client")]
 pub use runtime::{
     Client, ClientBuilder, Credentials, Error, ErrorDetail, ErrorKind, RequestOptions, Secret,
@@ -239,8 +242,9 @@ impl runtime::ResponseHook for ResponseNormalizer {
 }
 
 /// Whether [`normalize_response`] may change the JSON text `body`: `false` only when it
-/// certainly leaves it as it is. Decided in one pass over the bytes, without parsing them:
-/// the normaliser changes a body exactly when it holds
+/// certainly leaves it as it is. Decided in one pass over the bytes without parsing them,
+/// from the braces and colons that [`scan::Events`] finds 64 bytes at a time (each key is
+/// read backwards from its colon): the normaliser changes a body exactly when it holds
 ///
 /// * an object with `version_id` and `active`, or the object value of a `version` key, whose
 ///   `data` is not a string (the normaliser turns it into one);
@@ -253,8 +257,7 @@ impl runtime::ResponseHook for ResponseNormalizer {
 /// direct decoding refuses them and the normaliser never sees them.
 #[cfg(feature = "client")]
 fn normalizer_may_rewrite(body: &[u8]) -> bool {
-    // What an open object or array holds so far.
-    const OBJECT: u16 = 1;
+    // What an open object holds so far.
     const VERSION_VALUE: u16 = 1 << 1;
     const VERSION_ID: u16 = 1 << 2;
     const ACTIVE: u16 = 1 << 3;
@@ -270,31 +273,18 @@ fn normalizer_may_rewrite(body: &[u8]) -> bool {
             || (route && (bits & ELEMENTS == 0 || bits & ELEMENTS_NULL != 0))
     };
     let mut open: Vec<u16> = Vec::new();
-    let mut expect_key = false;
     let mut next_is_version = false;
-    let mut at = 0;
-    while let Some(&byte) = body.get(at) {
-        match byte {
-            b'"' => {
-                let Some(end) = string_end(body, at + 1) else {
+    let mut events = scan::Events::new(body);
+    while let Some(at) = events.next() {
+        match body.get(at) {
+            Some(b':') => {
+                let Some(text) = events.key_before(at) else {
                     return true;
                 };
-                let text = &body[at + 1..end];
-                at = end + 1;
-                if !expect_key {
-                    continue;
-                }
-                expect_key = false;
-                if text.contains(&b'\\') {
-                    return true;
-                }
-                // The first byte of the key's value, after the colon.
-                at = skip_whitespace(body, at);
-                if body.get(at) != Some(&b':') {
-                    return true;
-                }
-                at = skip_whitespace(body, at + 1);
-                let value = body.get(at).copied().unwrap_or(b' ');
+                let value = body
+                    .get(skip_whitespace(body, at + 1))
+                    .copied()
+                    .unwrap_or(b' ');
                 let Some(bits) = open.last_mut() else {
                     return true;
                 };
@@ -310,85 +300,20 @@ fn normalizer_may_rewrite(body: &[u8]) -> bool {
                 };
                 next_is_version = text == b"version" && value == b'{';
             }
-            b'{' => {
-                open.push(if next_is_version {
-                    OBJECT | VERSION_VALUE
-                } else {
-                    OBJECT
-                });
+            Some(b'{') => {
+                open.push(if next_is_version { VERSION_VALUE } else { 0 });
                 next_is_version = false;
-                expect_key = true;
-                at += 1;
             }
-            b'[' => {
-                open.push(0);
-                next_is_version = false;
-                expect_key = false;
-                at += 1;
-            }
-            b'}' | b']' => {
-                if open.pop().is_some_and(rewritten) {
+            Some(b'}') => {
+                let closed = open.pop();
+                if closed.is_some_and(rewritten) {
                     return true;
                 }
-                expect_key = false;
-                at += 1;
             }
-            b',' => {
-                expect_key = open.last().is_some_and(|bits| bits & OBJECT != 0);
-                at += 1;
-            }
-            _ => at += 1,
+            _ => {}
         }
     }
     false
-}
-
-/// The index of the quote that ends the string whose text starts at `at`.
-#[cfg(feature = "client")]
-fn string_end(body: &[u8], mut at: usize) -> Option<usize> {
-    // Most of a body is string text, and the longest strings are JSON text themselves (full
-    // of `\"`): it is read eight bytes at a time. A word without two backslashes in a row and
-    // without one in its last byte has its escapes inside it: a quote there ends the string
-    // unless a backslash is right before it. Other words are read byte by byte from their
-    // first quote or backslash.
-    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
-    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    const LAST: u64 = 0x80 << 56;
-    loop {
-        while let Some(&chunk) = body.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
-            let word = u64::from_le_bytes(chunk);
-            let quotes = equal_bytes(word, QUOTES);
-            let backslashes = equal_bytes(word, BACKSLASHES);
-            if quotes | backslashes == 0 {
-                at += 8;
-                continue;
-            }
-            if backslashes & ((backslashes << 8) | LAST) == 0 {
-                let ends = quotes & !(backslashes << 8);
-                if ends != 0 {
-                    return Some(at + (ends.trailing_zeros() / 8) as usize);
-                }
-                at += 8;
-                continue;
-            }
-            at += ((quotes | backslashes).trailing_zeros() / 8) as usize;
-            break;
-        }
-        match body.get(at)? {
-            b'"' => return Some(at),
-            b'\\' => at += 2,
-            _ => at += 1,
-        }
-    }
-}
-
-/// The high bit of each byte of `word` that equals the byte of `pattern` in its place, and no
-/// other bit.
-#[cfg(feature = "client")]
-fn equal_bytes(word: u64, pattern: u64) -> u64 {
-    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
-    let zero_where_equal = word ^ pattern;
-    !(((zero_where_equal & LOW) + LOW) | zero_where_equal | LOW)
 }
 
 /// The index of the first byte from `at` on that is not JSON white space.

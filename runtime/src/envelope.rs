@@ -2,7 +2,7 @@
 //! envelope, and the direct decoding of a success envelope from its bytes.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
@@ -137,9 +137,8 @@ impl ErrorEnvelope {
 /// What one direct decoding shares between its wrappers.
 #[derive(Default)]
 struct Seen {
-    /// Hashes of the keys of the checked maps being read ([`key_hash`]), innermost map last;
-    /// each map owns the tail it pushed.
-    keys: RefCell<Vec<u64>>,
+    /// The hash of the key of a checked map just read ([`key_hash`]), taken by the map.
+    key: Cell<Option<u64>>,
     /// Set by any error that passes through a wrapper, even one that `T` then swallows (a
     /// type that tries one reading and then another on the same deserializer): the direct
     /// result is then not trusted.
@@ -156,20 +155,76 @@ impl Seen {
     }
 }
 
-/// How many keys one map holds before its repeated-key check moves to a hash set.
-const LINEAR_KEYS: usize = 64;
-
 /// A hash of a map key for the repeated-key check: two keys with the same hash count as a
 /// repeat, which only sends the body to the general path (no allocation, whether the key is
 /// borrowed from the body or unescaped into a buffer).
 fn key_hash(key: &str) -> u64 {
-    let mut hash = key.len() as u64;
-    for chunk in key.as_bytes().chunks(8) {
-        let mut word = [0; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let bytes = key.as_bytes();
+    let len = bytes.len();
+    let mix =
+        |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    // Every byte is read, some twice: the first and last four (or eight) bytes overlap.
+    let byte = |at: usize| bytes.get(at).map_or(0, |&byte| u64::from(byte));
+    let half = |at: usize| {
+        bytes
+            .get(at..)
+            .and_then(<[u8]>::first_chunk)
+            .map_or(0, |half| u64::from(u32::from_le_bytes(*half)))
+    };
+    let word = |word: &[u8; 8]| u64::from_le_bytes(*word);
+    match len {
+        0..4 => mix(
+            len as u64,
+            byte(0) | byte(len / 2) << 8 | byte(len.saturating_sub(1)) << 16,
+        ),
+        4..=8 => mix(len as u64, half(0) | half(len - 4) << 32),
+        _ => {
+            let (words, _) = bytes.as_chunks::<8>();
+            let hash = words.iter().fold(len as u64, |hash, w| mix(hash, word(w)));
+            let last = bytes
+                .get(len - 8..)
+                .and_then(<[u8]>::first_chunk)
+                .map_or(0, word);
+            mix(hash, last)
+        }
     }
-    hash
+}
+
+/// The key hashes of one checked map: in place up to [`KeySet::INLINE`], then in a hash set.
+struct KeySet {
+    inline: [u64; KeySet::INLINE],
+    len: usize,
+    spilled: Option<HashSet<u64>>,
+}
+
+impl KeySet {
+    const INLINE: usize = 16;
+
+    fn new() -> Self {
+        Self {
+            inline: [0; Self::INLINE],
+            len: 0,
+            spilled: None,
+        }
+    }
+
+    /// Whether `hash` is new in this map (it is added).
+    #[inline]
+    fn insert(&mut self, hash: u64) -> bool {
+        if let Some(set) = &mut self.spilled {
+            return set.insert(hash);
+        }
+        if self.inline[..self.len].contains(&hash) {
+            return false;
+        }
+        if let Some(free) = self.inline.get_mut(self.len) {
+            *free = hash;
+            self.len += 1;
+        } else {
+            self.spilled = Some(self.inline.iter().copied().chain([hash]).collect());
+        }
+        true
+    }
 }
 
 impl ErrorEnvelope {
@@ -400,7 +455,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for StrictSeed<'_, T> {
 struct Strict<'s, X> {
     inner: X,
     seen: &'s Seen,
-    /// For a map key being read: push the key's text onto `seen`.
+    /// For a map key being read: leave the hash of the key's text in `seen`.
     capture: bool,
     /// For a visitor: check the keys of the map it visits for repeats.
     check: bool,
@@ -425,10 +480,10 @@ impl<'s, X> Strict<'s, X> {
         }
     }
 
-    /// Pushes the hash of the key being read onto `seen` (only for keys of checked maps).
+    /// Leaves the hash of the key being read in `seen` (only for keys of checked maps).
     fn capture(&self, key: &str) {
         if self.capture {
-            self.seen.keys.borrow_mut().push(key_hash(key));
+            self.seen.key.set(Some(key_hash(key)));
         }
     }
 }
@@ -599,9 +654,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Strict<'_, V> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         let map = StrictMap {
-            start: self.seen.keys.borrow().len(),
-            set: None,
-            checked: self.check,
+            keys: self.check.then(KeySet::new),
             inner: Strict::new(map, self.seen),
         };
         self.inner.visit_map(map)
@@ -633,31 +686,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Strict<'_, A> {
 /// `deserialize_any` or `deserialize_map`.
 struct StrictMap<'s, A> {
     inner: Strict<'s, A>,
-    checked: bool,
-    /// Where this map's keys start in `seen`.
-    start: usize,
-    /// This map's keys once there are more than [`LINEAR_KEYS`] of them.
-    set: Option<HashSet<u64>>,
-}
-
-impl<'de, A: MapAccess<'de>> StrictMap<'_, A> {
-    /// Whether the key just pushed onto `seen` is new in this map.
-    fn record_key(&mut self) -> bool {
-        let mut seen = self.inner.seen.keys.borrow_mut();
-        if let Some(set) = &mut self.set {
-            return seen.pop().is_some_and(|key| set.insert(key));
-        }
-        let Some((key, earlier)) = seen.get(self.start..).and_then(<[_]>::split_last) else {
-            return false;
-        };
-        if earlier.contains(key) {
-            return false;
-        }
-        if earlier.len() >= LINEAR_KEYS {
-            self.set = Some(seen.drain(self.start..).collect());
-        }
-        true
-    }
+    /// The keys read so far, for a checked map.
+    keys: Option<KeySet>,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'_, A> {
@@ -668,20 +698,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'_, A> {
         seed: S,
     ) -> Result<Option<S::Value>, A::Error> {
         let seen = self.inner.seen;
-        if !self.checked {
+        let Some(keys) = &mut self.keys else {
             return seen.note(self.inner.inner.next_key_seed(Strict::new(seed, seen)));
-        }
-        let before = seen.keys.borrow().len();
+        };
+        seen.key.set(None);
         let seed = Strict {
             capture: true,
             ..Strict::new(seed, seen)
         };
         let key = seen.note(self.inner.inner.next_key_seed(seed))?;
-        if key.is_none() {
-            seen.keys.borrow_mut().truncate(self.start);
-            return Ok(key);
-        }
-        if seen.keys.borrow().len() != before + 1 || !self.record_key() {
+        if key.is_some() && !seen.key.take().is_some_and(|hash| keys.insert(hash)) {
             return seen.note(Err(de::Error::custom("a repeated or unreadable key")));
         }
         Ok(key)

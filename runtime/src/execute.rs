@@ -987,7 +987,7 @@ mod tests {
         let body = br#"{"result": {"x": {"a": 1, "\u0061": 2}}}"#;
         assert!(direct::<Value>(body).is_none());
         assert_eq!(agree::<Value>(body).unwrap()["x"]["a"], 2);
-        // Past the linear check, a hash set.
+        // Past the keys held in place (16), a hash set.
         let keys: Vec<String> = (0..40).map(|i| format!(r#""k{i}": {i}"#)).collect();
         let many = format!(r#"{{"result": {{{}}}}}"#, keys.join(", "));
         let repeated = format!(r#"{{"result": {{{}, "k3": 99}}}}"#, keys.join(", "));
