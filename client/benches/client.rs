@@ -9,21 +9,14 @@
 //! direct decoding of the envelope from the bytes (no `serde_json::Value`; see
 //! `Client::finish_typed` in runtime/src/execute.rs).
 //!
-//! Run: `cargo bench -p dynroute-client --bench client`
-//!
-//! Measured with `cargo bench -p dynroute-client --bench client -- --warm-up-time 1
-//! --measurement-time 5` on 2 shared cores under load from other builds, so absolute times
-//! drifted between runs (serde_json's decode took 14.6 to 26 µs); ratios are from the same
-//! run. Four runs: get_route dynroute_client / bare_reqwest 1.02 to 1.22 (136.5 µs vs
-//! 125.0 µs in the quietest); decode_route dynroute_client / serde_json 1.20 to 1.71 (20.9 µs
-//! vs 15.4 µs, 1.36, in the quietest; a min-of-300 timing loop gave 1.36). The same
-//! binaries before the direct path, run alternately with these: get_route 1.39 to 1.47,
-//! decode_route 2.27 to 2.88 (the figures on a quiet machine were 91.9 µs vs 74.1 µs, 1.24,
-//! and 16.2 µs vs 7.3 µs).
+//! Run: `cargo bench -p dynroute-client --bench client` (`cargo xtask bench --only client` runs
+//! it with the goals). The figures, and instruction counts of the decoding, which do not move
+//! with the machine's load, are in README.md ("Performance", in the client's section).
 
-use std::time::Duration;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use dynroute_client::models::{Route, RouteResponse};
 use dynroute_client::runtime::{Method, RequestSpec};
 use dynroute_client::{Client, Credentials};
@@ -69,114 +62,218 @@ async fn serve(listener: TcpListener, response: &'static [u8]) {
     }
 }
 
-fn bench(c: &mut Criterion) {
-    let runtime = Runtime::new().expect("tokio runtime");
-    let body = body();
-    let response: &'static [u8] = Box::leak(
-        format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncf-ray: 8c1f-LHR\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes()
-        .into_boxed_slice(),
-    );
-    let base_url = runtime.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(serve(listener, response));
-        url
-    });
+/// The four calls the benchmark times, over one local server.
+struct Fixture {
+    runtime: Runtime,
+    client: Client,
+    bare: reqwest::Client,
+    url: String,
+    body: String,
+    request: RequestSpec,
+    headers: HeaderMap,
+}
 
-    let client = Client::cloudflare_builder()
-        .base_url(&base_url)
-        .credentials(Credentials::api_token("bench-token"))
-        .build()
-        .expect("client");
-    let bare = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .build()
-        .expect("reqwest client");
-    let url = format!("{base_url}/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes/r1");
+impl Fixture {
+    fn new() -> Self {
+        let runtime = Runtime::new().expect("tokio runtime");
+        let body = body();
+        let response: &'static [u8] = Box::leak(
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncf-ray: 8c1f-LHR\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes()
+            .into_boxed_slice(),
+        );
+        let base_url = runtime.block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let url = format!("http://{}", listener.local_addr().expect("addr"));
+            tokio::spawn(serve(listener, response));
+            url
+        });
+        let client = Client::cloudflare_builder()
+            .base_url(&base_url)
+            .credentials(Credentials::api_token("bench-token"))
+            .build()
+            .expect("client");
+        let bare = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .expect("reqwest client");
+        let url = format!("{base_url}/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes/r1");
+        // What the client does to a received body, without the network: the decode pair.
+        let request = RequestSpec {
+            operation_id: "get",
+            method: Method::GET,
+            path: String::new(),
+            query: Vec::new(),
+            body: None,
+            unwrap: Some("result"),
+        };
+        let fixture = Fixture {
+            runtime,
+            client,
+            bare,
+            url,
+            body,
+            request,
+            headers: HeaderMap::new(),
+        };
+        // Both sides of each pair must give the same route before they are compared.
+        assert_eq!(fixture.get_ours(), fixture.get_bare());
+        assert_eq!(fixture.decode_ours(), fixture.decode_bare());
+        fixture
+    }
 
-    // Both paths must decode the same route before they are compared.
-    let ours = runtime
-        .block_on(client.get(ACCOUNT, GATEWAY, "r1"))
-        .expect("client call");
-    let theirs = runtime.block_on(async {
-        let bytes = bare
-            .get(&url)
-            .bearer_auth("bench-token")
-            .send()
-            .await?
-            .bytes()
-            .await?;
-        Ok::<_, reqwest::Error>(
+    fn get_ours(&self) -> Route {
+        self.runtime
+            .block_on(self.client.get(ACCOUNT, GATEWAY, "r1"))
+            .expect("client call")
+    }
+
+    fn get_bare(&self) -> Route {
+        self.runtime.block_on(async {
+            let bytes = self
+                .bare
+                .get(&self.url)
+                .bearer_auth("bench-token")
+                .header("accept", "application/json")
+                .timeout(Duration::from_secs(60))
+                .send()
+                .await
+                .expect("send")
+                .bytes()
+                .await
+                .expect("body");
             serde_json::from_slice::<RouteResponse>(&bytes)
                 .expect("decode")
-                .result,
-        )
-    });
-    assert_eq!(Some(ours), theirs.ok());
+                .result
+        })
+    }
 
+    fn decode_ours(&self) -> Route {
+        self.client
+            .decode_response::<Route>(
+                &self.request,
+                StatusCode::OK,
+                &self.headers,
+                self.body.as_bytes(),
+            )
+            .expect("decodes")
+    }
+
+    fn decode_bare(&self) -> Route {
+        serde_json::from_slice::<RouteResponse>(self.body.as_bytes())
+            .expect("decodes")
+            .result
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let fixture = Fixture::new();
     let mut group = c.benchmark_group("get_route");
-    group.bench_function("dynroute_client", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(client.get(ACCOUNT, GATEWAY, "r1"))
-                .expect("client call")
-        })
-    });
-    group.bench_function("bare_reqwest", |b| {
-        b.iter(|| {
-            runtime.block_on(async {
-                let bytes = bare
-                    .get(&url)
-                    .bearer_auth("bench-token")
-                    .header("accept", "application/json")
-                    .timeout(Duration::from_secs(60))
-                    .send()
-                    .await
-                    .expect("send")
-                    .bytes()
-                    .await
-                    .expect("body");
-                serde_json::from_slice::<RouteResponse>(&bytes)
-                    .expect("decode")
-                    .result
-            })
-        })
-    });
+    group.bench_function("dynroute_client", |b| b.iter(|| fixture.get_ours()));
+    group.bench_function("bare_reqwest", |b| b.iter(|| fixture.get_bare()));
     group.finish();
 
     // The same split without the network: what the client does to a received body (the
     // normaliser's check of the bytes, the direct decoding of the envelope) next to one
     // `serde_json::from_slice` into the envelope type.
-    let request = RequestSpec {
-        operation_id: "get",
-        method: Method::GET,
-        path: String::new(),
-        query: Vec::new(),
-        body: None,
-        unwrap: Some("result"),
-    };
-    let headers = HeaderMap::new();
     let mut group = c.benchmark_group("decode_route");
-    group.bench_function("dynroute_client", |b| {
-        b.iter(|| {
-            client
-                .decode_response::<Route>(&request, StatusCode::OK, &headers, body.as_bytes())
-                .expect("decodes")
-        })
-    });
-    group.bench_function("serde_json", |b| {
-        b.iter(|| {
-            serde_json::from_slice::<RouteResponse>(body.as_bytes())
-                .expect("decodes")
-                .result
-        })
-    });
+    group.bench_function("dynroute_client", |b| b.iter(|| fixture.decode_ours()));
+    group.bench_function("serde_json", |b| b.iter(|| fixture.decode_bare()));
     group.finish();
 }
 
+/// For `cargo xtask bench` (`BENCH_TSV=FILE`): each pair timed in turns, a few hundred calls of
+/// one side then as many of the other, the side that goes first alternating; each side's time
+/// per call is the median over the turns. Both sides meet the machine's load turn by turn, so
+/// a change of load during the run moves both, and a turn that a burst of load slowed is
+/// outvoted. (Criterion times one side for seconds, then the other: on a shared machine their
+/// ratio moved from 0.9x to 2x between runs of the same binaries.) One line a pair is appended
+/// to FILE, in the harness's format: work id, work, dynroute's seconds, peer id, peer, the
+/// peer's seconds, unit. `BENCH_QUICK=1`: fewer turns.
+fn paired_to_tsv(path: &std::ffi::OsStr) {
+    let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1");
+    let turns = if quick { 20 } else { 400 };
+    let fixture = Fixture::new();
+    let get = paired(turns, 8, || fixture.get_ours(), || fixture.get_bare());
+    let decode = paired(
+        turns,
+        64,
+        || fixture.decode_ours(),
+        || fixture.decode_bare(),
+    );
+    let lines = [
+        (
+            "client-get",
+            "client get of a route, local keep-alive server (paired turns)",
+            get,
+            "bare-reqwest",
+            "bare reqwest + serde_json::from_slice",
+        ),
+        (
+            "client-decode",
+            "client decoding of the same body (paired turns)",
+            decode,
+            "serde_json-from_slice",
+            "one serde_json::from_slice",
+        ),
+    ]
+    .map(|(id, work, [ours, theirs], peer_id, peer)| {
+        format!("{id}\t{work}\t{ours:e}\t{peer_id}\t{peer}\t{theirs:e}\ts\n")
+    })
+    .concat();
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("BENCH_TSV can be opened");
+    std::io::Write::write_all(&mut file, lines.as_bytes()).expect("BENCH_TSV can be written");
+}
+
+/// The median seconds per call of `ours` and of `theirs` over `turns` turns of `calls` calls
+/// each (after one turn of each to warm up).
+fn paired<A, B>(
+    turns: usize,
+    calls: u32,
+    ours: impl Fn() -> A,
+    theirs: impl Fn() -> B,
+) -> [f64; 2] {
+    let time = |side: &dyn Fn()| {
+        let started = Instant::now();
+        for _ in 0..calls {
+            side();
+        }
+        started.elapsed().as_secs_f64() / f64::from(calls)
+    };
+    let ours = || drop(black_box(ours()));
+    let theirs = || drop(black_box(theirs()));
+    time(&ours);
+    time(&theirs);
+    let mut spent = [Vec::with_capacity(turns), Vec::with_capacity(turns)];
+    for turn in 0..turns {
+        if turn % 2 == 0 {
+            spent[0].push(time(&ours));
+            spent[1].push(time(&theirs));
+        } else {
+            spent[1].push(time(&theirs));
+            spent[0].push(time(&ours));
+        }
+    }
+    spent.map(|mut times| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    })
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(path) = std::env::var_os("BENCH_TSV") {
+        paired_to_tsv(&path);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -3,9 +3,10 @@
 //!
 //! Each comparison is a measured pair (dynroute's value and a peer's, in the same unit) and,
 //! where one is set, a goal on their ratio (dynroute / peer, at most some number). The
-//! pairs come from the existing benchmarks, run as processes: `scripts/bench-validate` and
-//! `scripts/bench-crate` write theirs to a file (`BENCH_TSV`, one pair a line), and the
-//! criterion benches leave theirs in `target/criterion/<group>/<function>/new/estimates.json`.
+//! pairs come from the existing benchmarks, run as processes: `scripts/bench-validate`,
+//! `scripts/bench-crate` and the client bench write theirs to a file (`BENCH_TSV`, one pair a
+//! line), and the validator's criterion bench leaves its pair in
+//! `target/criterion/<group>/<function>/new/estimates.json`.
 //! The harness adds nothing to the measurements; it only gathers them, checks the goals and
 //! renders the table. The pure parts (parsing, ratios, goals, the table) are tested in
 //! `xtask/tests/bench.rs`.
@@ -31,7 +32,8 @@ pub enum Part {
     /// (`scripts/bench-crate`).
     Crate,
     /// The client's `get` and decoding against bare reqwest and `serde_json::from_slice`
-    /// (`cargo bench -p dynroute-client --bench client`).
+    /// (`BENCH_TSV=FILE cargo bench -p dynroute-client --bench client`: both sides timed in
+    /// turns).
     Client,
 }
 
@@ -412,44 +414,18 @@ struct CriterionPair {
     theirs: &'static str,
 }
 
-const CRITERION_PAIRS: &[CriterionPair] = &[
-    CriterionPair {
-        part: Part::Large,
-        package: "dynroute-validator",
-        bench: "validate",
-        group: "throughput",
-        work_id: "large-in-process",
-        work: "large route, percentage + model (100,002 elements), in process: check_source (criterion)",
-        ours: "dynroute_check_source",
-        peer_id: "serde_json-from_str",
-        peer: "serde_json::from_str::<Value>",
-        theirs: "serde_json_parse_only",
-    },
-    CriterionPair {
-        part: Part::Client,
-        package: "dynroute-client",
-        bench: "client",
-        group: "get_route",
-        work_id: "client-get",
-        work: "client get of a route, local keep-alive server (criterion)",
-        ours: "dynroute_client",
-        peer_id: "bare-reqwest",
-        peer: "bare reqwest + serde_json::from_slice",
-        theirs: "bare_reqwest",
-    },
-    CriterionPair {
-        part: Part::Client,
-        package: "dynroute-client",
-        bench: "client",
-        group: "decode_route",
-        work_id: "client-decode",
-        work: "client decoding of the same body (criterion)",
-        ours: "dynroute_client",
-        peer_id: "serde_json-from_slice",
-        peer: "one serde_json::from_slice",
-        theirs: "serde_json",
-    },
-];
+const CRITERION_PAIRS: &[CriterionPair] = &[CriterionPair {
+    part: Part::Large,
+    package: "dynroute-validator",
+    bench: "validate",
+    group: "throughput",
+    work_id: "large-in-process",
+    work: "large route, percentage + model (100,002 elements), in process: check_source (criterion)",
+    ours: "dynroute_check_source",
+    peer_id: "serde_json-from_str",
+    peer: "serde_json::from_str::<Value>",
+    theirs: "serde_json_parse_only",
+}];
 
 /// The criterion pairs of a part (each part's pairs come from one bench).
 fn pairs_of(part: Part) -> Vec<&'static CriterionPair> {
@@ -534,10 +510,11 @@ pub fn run(root: &Path, options: &Options) -> (Vec<Measurement>, Vec<String>) {
         step(script(root, &target, &scratch, "bench-crate", runs, &[]));
     }
     if has(Part::Client) {
-        step(criterion(
+        step(paired_bench(
             root,
             &target,
-            &pairs_of(Part::Client),
+            &scratch,
+            ("dynroute-client", "client"),
             options.quick,
         ));
     }
@@ -577,13 +554,7 @@ fn script(
     runs: Option<u32>,
     env: &[(&str, String)],
 ) -> Result<Vec<Measurement>, String> {
-    let tsv = scratch.join(format!("{name}.tsv"));
-    match std::fs::remove_file(&tsv) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(format!("{}: {e}", tsv.display()));
-        }
-        _ => {}
-    }
+    let tsv = fresh_tsv(scratch, name)?;
     eprintln!("==> scripts/{name}");
     let mut command = Command::new("bash");
     command
@@ -605,13 +576,49 @@ fn script(
         "its messages are above (a peer that cannot be installed from its registry stops \
          the run: install it, or leave its part out with --only)",
     )?;
-    let text = std::fs::read_to_string(&tsv).map_err(|e| {
-        format!(
-            "scripts/{name} wrote no measurements to {}: {e}",
-            tsv.display()
-        )
-    })?;
+    read_tsv(&format!("scripts/{name}"), &tsv)
+}
+
+/// `<scratch>/<name>.tsv`, removed if an earlier run left it.
+fn fresh_tsv(scratch: &Path, name: &str) -> Result<PathBuf, String> {
+    let tsv = scratch.join(format!("{name}.tsv"));
+    match std::fs::remove_file(&tsv) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("{}: {e}", tsv.display()))
+        }
+        _ => Ok(tsv),
+    }
+}
+
+/// The measurements `what` wrote to `tsv`.
+fn read_tsv(what: &str, tsv: &Path) -> Result<Vec<Measurement>, String> {
+    let text = std::fs::read_to_string(tsv)
+        .map_err(|e| format!("{what} wrote no measurements to {}: {e}", tsv.display()))?;
     parse_tsv(&text).map_err(|e| format!("{}: {e}", tsv.display()))
+}
+
+/// Runs a bench that times its pairs in turns itself (`benches/client.rs` of
+/// `dynroute-client`): with `BENCH_TSV` set it writes them to that file, in the format of the
+/// scripts, instead of running criterion.
+fn paired_bench(
+    root: &Path,
+    target: &Path,
+    scratch: &Path,
+    (package, bench): (&str, &str),
+    quick: bool,
+) -> Result<Vec<Measurement>, String> {
+    let tsv = fresh_tsv(scratch, bench)?;
+    let what = format!("BENCH_TSV=... cargo bench -p {package} --bench {bench}");
+    eprintln!("==> {what}");
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .args(["bench", "--locked", "-p", package, "--bench", bench])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
+        .env("BENCH_TSV", &tsv)
+        .env("BENCH_QUICK", if quick { "1" } else { "0" });
+    run_child(command, &what, "its messages are above")?;
+    read_tsv(&what, &tsv)
 }
 
 /// Runs a criterion bench once for the pairs given (all of the same bench), with their groups
