@@ -45,6 +45,10 @@ impl Element<'_> {
     }
 }
 
+/// Element id -> index, hashed with foldhash (randomly seeded per process): a route has an id
+/// per element, and SipHash, the standard map's hasher, cost more than the lookups it served.
+pub type Ids<'v> = HashMap<&'v str, usize, foldhash::fast::RandomState>;
+
 /// The route graph.
 #[derive(Debug, Clone)]
 pub struct Route<'v> {
@@ -53,7 +57,7 @@ pub struct Route<'v> {
     /// The elements in document order.
     pub elements: Vec<Element<'v>>,
     /// Id -> index of the first element with that id.
-    pub by_id: HashMap<&'v str, usize>,
+    pub by_id: Ids<'v>,
     /// Resolved successors (indexes) per element, in output order; outputs of end elements
     /// are not followed, as the gateway stops there.
     pub successors: Vec<Vec<usize>>,
@@ -63,7 +67,7 @@ impl<'v> Route<'v> {
     /// Reads the graph out of an elements array (anything else gives an empty route).
     pub fn new(elements: Json<'v>, base: &str) -> Route<'v> {
         let elements: Vec<Element<'v>> = elements.items().map(read_element).collect();
-        let mut by_id = HashMap::with_capacity(elements.len());
+        let mut by_id = Ids::with_capacity_and_hasher(elements.len(), Default::default());
         for (i, e) in elements.iter().enumerate() {
             if let Some(id) = e.id {
                 by_id.entry(id).or_insert(i);

@@ -15,14 +15,14 @@
 //! not once per branch. They are compiled on first use: a file the quick verdict
 //! (module `verdict`) passes never needs them, so a run over valid files compiles nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use jsonschema::{ValidationError, Validator};
 use serde_json::{Value, json};
 
 use crate::diagnostic::Finding;
-use crate::fields::{ElementFields, KnownFields};
+use crate::fields::{ElementFields, KnownFields, Names};
 use crate::parse;
 use crate::pointer::push_token;
 use crate::registry::names;
@@ -123,7 +123,7 @@ fn resolve<'t>(root: Json<'t>, mut schema: Json<'t>, mut at_ptr: String) -> (Jso
     (schema, at_ptr)
 }
 
-fn keys(schema: Json<'_>) -> BTreeSet<String> {
+fn keys(schema: Json<'_>) -> Names {
     schema
         .get("properties")
         .map(|p| p.members().map(|(k, _)| k.to_string()).collect())

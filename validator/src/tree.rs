@@ -84,6 +84,7 @@ impl<'a> Tree<'a> {
         self.text
     }
 
+    #[cold]
     fn decoded(table: &[(u32, Box<str>)], id: u32) -> &str {
         match table.binary_search_by_key(&id, |(i, _)| *i) {
             Ok(at) => &table[at].1,
@@ -134,14 +135,20 @@ impl<'a> Tree<'a> {
             return false;
         }
         // Route objects have a handful of members: comparing each pair costs less than hashing
-        // every key, and most objects repeat none.
-        if members.len() <= 16
-            && members
+        // every key, and most objects repeat none. Each key is read once.
+        if members.len() <= 16 {
+            let mut keys = [""; 16];
+            for (key, &member) in keys.iter_mut().zip(members) {
+                *key = self.key(member);
+            }
+            let keys = &keys[..members.len()];
+            if keys
                 .iter()
                 .enumerate()
-                .all(|(i, &a)| members[i + 1..].iter().all(|&b| self.key(a) != self.key(b)))
-        {
-            return false;
+                .all(|(i, a)| keys[i + 1..].iter().all(|b| a != b))
+            {
+                return false;
+            }
         }
         let mut seen = HashSet::with_capacity(members.len());
         let repeated: Vec<u32> = members
@@ -219,6 +226,7 @@ impl<'a> Tree<'a> {
     }
 
     /// The key of member `id` (decoded).
+    #[inline]
     fn key(&self, id: u32) -> &str {
         let node = &self.nodes[id as usize];
         if node.flags & KEY_ESCAPED != 0 {

@@ -1,9 +1,8 @@
 //! Warnings for documents the API accepts but that cannot do what their author meant:
 //! ignored-property, unknown-operator and implausible-value.
 
-use std::collections::BTreeSet;
-
 use crate::diagnostic::Finding;
+use crate::fields::Names;
 use crate::pointer::push_token;
 use crate::registry::names;
 use crate::rules::Context;
@@ -99,12 +98,7 @@ pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The keys of `obj` outside `known`; `base` makes the object's pointer when one is found.
-fn unknown_keys(
-    obj: Json<'_>,
-    known: &BTreeSet<String>,
-    base: impl Fn() -> String,
-    out: &mut Vec<Finding>,
-) {
+fn unknown_keys(obj: Json<'_>, known: &Names, base: impl Fn() -> String, out: &mut Vec<Finding>) {
     for (key, _) in obj.members() {
         if !known.contains(key) {
             out.push(ignored(push_token(&base(), key), key, known));
@@ -112,7 +106,7 @@ fn unknown_keys(
     }
 }
 
-fn ignored(pointer: String, key: &str, known: &BTreeSet<String>) -> Finding {
+fn ignored(pointer: String, key: &str, known: &Names) -> Finding {
     let help = match key {
         "condition" => {
             "the API only reads `conditions` and drops `condition` silently: rename it".to_string()
@@ -123,15 +117,11 @@ fn ignored(pointer: String, key: &str, known: &BTreeSet<String>) -> Finding {
                 .to_string()
         }
         "interval" => "the time window field is `window` (seconds): rename it".to_string(),
-        _ => match crate::suggest::closest(key, known.iter().map(String::as_str)) {
+        _ => match crate::suggest::closest(key, known.iter()) {
             Some(s) => format!("did you mean `{s}`? the API drops unknown properties silently"),
             None => format!(
                 "known properties here: {}; the API drops unknown ones silently",
-                known
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                known.iter().collect::<Vec<_>>().join(", ")
             ),
         },
     };
