@@ -185,8 +185,8 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-/// For `cargo xtask bench` (`BENCH_TSV=FILE`): each pair timed in turns, a few hundred calls of
-/// one side then as many of the other, the side that goes first alternating; each side's time
+/// For `cargo xtask bench` (`BENCH_TSV=FILE`): each pair timed in turns of about a millisecond,
+/// 8 calls of one side (64 for the decoding) then as many of the other, the side that goes first alternating; each side's time
 /// per call is the median over the turns. Both sides meet the machine's load turn by turn, so
 /// a change of load during the run moves both, and a turn that a burst of load slowed is
 /// outvoted. (Criterion times one side for seconds, then the other: on a shared machine their

@@ -258,14 +258,14 @@ impl runtime::ResponseHook for ResponseNormalizer {
 #[cfg(feature = "client")]
 fn normalizer_may_rewrite(body: &[u8]) -> bool {
     // What an open object holds so far.
-    const VERSION_VALUE: u16 = 1 << 1;
-    const VERSION_ID: u16 = 1 << 2;
-    const ACTIVE: u16 = 1 << 3;
-    const DATA_NOT_STRING: u16 = 1 << 4;
-    const GATEWAY_ID: u16 = 1 << 5;
-    const ID: u16 = 1 << 6;
-    const ELEMENTS: u16 = 1 << 7;
-    const ELEMENTS_NULL: u16 = 1 << 8;
+    const VERSION_VALUE: u16 = 1;
+    const VERSION_ID: u16 = 1 << 1;
+    const ACTIVE: u16 = 1 << 2;
+    const DATA_NOT_STRING: u16 = 1 << 3;
+    const GATEWAY_ID: u16 = 1 << 4;
+    const ID: u16 = 1 << 5;
+    const ELEMENTS: u16 = 1 << 6;
+    const ELEMENTS_NULL: u16 = 1 << 7;
     let rewritten = |bits: u16| {
         let version = bits & (VERSION_ID | ACTIVE) == VERSION_ID | ACTIVE;
         let route = bits & (GATEWAY_ID | ID) == GATEWAY_ID | ID;
@@ -443,6 +443,88 @@ mod tests {
             err.to_string().contains("CLOUDFLARE_API_KEY is set but")
                 || err.to_string().contains("CLOUDFLARE_EMAIL is set but"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn the_check_says_no_rewrite_only_when_the_normaliser_changes_nothing() {
+        // Random bodies made of the names the normaliser reads, repeated keys, escaped keys,
+        // long strings of escapes and runs of white space, so that keys cross 64-byte blocks.
+        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        fn value(next: &mut impl FnMut(usize) -> usize, depth: usize, out: &mut String) {
+            const KEYS: &[&str] = &[
+                "data",
+                "version_id",
+                "active",
+                "gateway_id",
+                "id",
+                "elements",
+                "version",
+                "x",
+                r"g\u0061teway_id",
+                r"a\\",
+            ];
+            const SCALARS: &[&str] = &[
+                "null",
+                "1",
+                "true",
+                r#""s""#,
+                r#""[{\"id\": \"e\"}]""#,
+                r#""\\\\\\""#,
+            ];
+            let space = |next: &mut dyn FnMut(usize) -> usize| " ".repeat(next(3) * next(30));
+            match if depth > 3 { 0 } else { next(4) } {
+                0 => out.push_str(SCALARS[next(SCALARS.len())]),
+                1 => {
+                    out.push('[');
+                    for i in 0..next(3) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        value(next, depth + 1, out);
+                    }
+                    out.push(']');
+                }
+                _ => {
+                    out.push('{');
+                    for i in 0..next(5) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(&space(next));
+                        out.push_str(&format!("\"{}\"", KEYS[next(KEYS.len())]));
+                        out.push_str(&space(next));
+                        out.push(':');
+                        out.push_str(&space(next));
+                        value(next, depth + 1, out);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+        let (mut untouched, mut checked) = (0, 0);
+        for _ in 0..20_000 {
+            let mut body = String::new();
+            value(&mut next, 0, &mut body);
+            if serde_json::from_str::<serde_json::Value>(&body).is_err() {
+                continue;
+            }
+            checked += 1;
+            if !normalizer_may_rewrite(body.as_bytes()) {
+                untouched += 1;
+                assert!(!normaliser_changes(&body), "{body}");
+            }
+        }
+        // Both answers came up often enough for the test to mean something.
+        assert!(
+            untouched > 2_000 && checked - untouched > 2_000,
+            "{untouched} of {checked}"
         );
     }
 

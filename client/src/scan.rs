@@ -168,8 +168,8 @@ impl<'a> Events<'a> {
     }
 
     /// The text of the key that the colon at `colon` (the event just returned) ends, or `None`
-    /// when the key holds a backslash (it may spell any name with escapes) or the colon does
-    /// not follow a string. Read from the block's masks when the key is in the block (in JSON
+    /// when the key holds a backslash (it may spell any name with escapes). For text that is
+    /// not JSON the answer may be any slice of it, or `None`. Read from the block's masks when the key is in the block (in JSON
     /// only white space comes between a key and its colon), else backwards from the colon.
     #[inline]
     pub(crate) fn key_before(&self, colon: usize) -> Option<&'a [u8]> {
@@ -267,10 +267,11 @@ mod tests {
 
     #[test]
     fn runs_of_backslashes_across_blocks() {
-        // A run of backslashes ending at every place around the first block's end, of every
-        // length up to 70, then a quote: escaped exactly when the run is odd.
-        for end in 50..80 {
-            for run in 0..70.min(end) {
+        // A run of backslashes ending at every place around the first and second blocks'
+        // ends, of every length up to 200 (whole blocks of them included), then a quote:
+        // escaped exactly when the run is odd.
+        for end in (50..80).chain(120..140).chain(190..210) {
+            for run in 0..200.min(end) {
                 let mut text = vec![b'a'; end - run];
                 text[0] = b'"';
                 text.extend(std::iter::repeat_n(b'\\', run));

@@ -393,7 +393,7 @@ pub struct Options {
     pub parts: Vec<Part>,
     /// Whole-process runs of each pair in the scripts (`BENCH_RUNS`); their defaults without.
     pub runs: Option<u32>,
-    /// Smoke-sized: small inputs, few runs, short criterion measurements.
+    /// Smoke-sized: small inputs, few runs, short criterion measurements, few paired turns.
     pub quick: bool,
 }
 

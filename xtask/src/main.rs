@@ -41,7 +41,7 @@ enum Command {
     /// Exit non-zero and list the dependency rules of ARCHITECTURE.md that a crate breaks.
     Deps,
     /// Run every benchmark comparison (scripts/bench-validate, scripts/bench-crate, the
-    /// criterion benches of the validator and the client), installing the peers from their
+    /// validator's criterion bench, the client bench's paired turns), installing the peers from their
     /// registries into .tools/, and print one table: dynroute against each peer, the ratio
     /// and the goal of the performance issue. Exits non-zero when a comparison could not be
     /// measured (a peer that cannot be installed, a failed run), not when a goal is missed.
@@ -56,7 +56,7 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         runs: Option<u32>,
         /// A smoke-sized run: small inputs (1,001-element large routes, 100 files), 3 runs
-        /// (1 of each crate), short criterion measurements.
+        /// (1 of each crate), short criterion measurements, 20 paired turns of the client.
         #[arg(long)]
         quick: bool,
     },
