@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use dynroute_client::models::{Route, RouteResponse};
-use dynroute_client::runtime::{Method, RequestSpec};
+use dynroute_client::runtime::RequestSpec;
 use dynroute_client::{Client, Credentials};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use route_body::{GATEWAY, body};
+use route_body::{GATEWAY, body, get_request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
@@ -102,14 +102,7 @@ impl Fixture {
             .expect("reqwest client");
         let url = format!("{base_url}/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes/r1");
         // What the client does to a received body, without the network: the decode pair.
-        let request = RequestSpec {
-            operation_id: "get",
-            method: Method::GET,
-            path: String::new(),
-            query: Vec::new(),
-            body: None,
-            unwrap: Some("result"),
-        };
+        let request = get_request();
         let fixture = Fixture {
             runtime,
             client,

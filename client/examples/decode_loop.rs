@@ -13,7 +13,7 @@
 //! and divided by the difference, give the instructions of one decoding without the set-up.
 
 use dynroute_client::models::{Route, RouteResponse};
-use dynroute_client::runtime::{Method, RequestSpec, ResponseHook};
+use dynroute_client::runtime::ResponseHook;
 use dynroute_client::{Client, ResponseNormalizer};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -29,14 +29,7 @@ fn main() {
         std::process::exit(2);
     };
     let body = route_body::body();
-    let request = RequestSpec {
-        operation_id: "get",
-        method: Method::GET,
-        path: String::new(),
-        query: Vec::new(),
-        body: None,
-        unwrap: Some("result"),
-    };
+    let request = route_body::get_request();
     let headers = HeaderMap::new();
     let decode = |client: &Client| {
         client

@@ -14,7 +14,7 @@
 //! outside strings (which valid JSON does not have there): callers match the byte.
 
 /// The bytes of one block that matter, bit i for byte i.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Masks {
     quotes: u64,
     backslashes: u64,
@@ -34,11 +34,7 @@ fn masks(block: &[u8; 64]) -> Masks {
         _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8))) as u16
     };
     let or = |v: __m128i, byte: u8| unsafe { _mm_or_si128(v, _mm_set1_epi8(byte as i8)) };
-    let mut masks = Masks {
-        quotes: 0,
-        backslashes: 0,
-        structural: 0,
-    };
+    let mut masks = Masks::default();
     let (lanes, _) = block.as_chunks::<16>();
     for (i, lane) in lanes.iter().enumerate() {
         let lane = u128::from_le_bytes(*lane);
@@ -62,11 +58,7 @@ fn masks_portable(block: &[u8; 64]) -> Masks {
         let high = !(((differ & LOW) + LOW) | differ | LOW);
         (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
     };
-    let mut masks = Masks {
-        quotes: 0,
-        backslashes: 0,
-        structural: 0,
-    };
+    let mut masks = Masks::default();
     let (words, _) = block.as_chunks::<8>();
     for (i, word) in words.iter().enumerate() {
         let word = u64::from_le_bytes(*word);

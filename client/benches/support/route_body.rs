@@ -1,6 +1,7 @@
 //! The body of a `get` that the client benchmark (`benches/client.rs`) and
 //! `examples/decode_loop.rs` decode.
 
+use dynroute_client::runtime::{Method, RequestSpec};
 use serde_json::json;
 
 /// The gateway the route belongs to.
@@ -22,4 +23,17 @@ pub fn body() -> String {
         "deployment": {"deployment_id": "d1", "version_id": "v1", "created_at": "2026-05-01T10:00:00Z"}
     }})
     .to_string()
+}
+
+/// The request of a `get` whose envelope unwraps `result`, for decoding the body without the
+/// network.
+pub fn get_request() -> RequestSpec {
+    RequestSpec {
+        operation_id: "get",
+        method: Method::GET,
+        path: String::new(),
+        query: Vec::new(),
+        body: None,
+        unwrap: Some("result"),
+    }
 }
