@@ -12,6 +12,7 @@ mod deploy;
 #[cfg(feature = "generate")]
 mod generate;
 mod manual;
+mod rounds;
 #[cfg(feature = "serve")]
 mod serve;
 mod settings;

@@ -118,7 +118,7 @@ pub struct Finder {
     off: bool,
     /// Folders already resolved, and what governs them. Behind a lock so that a folder walk
     /// can ask from its filter.
-    cache: Mutex<HashMap<PathBuf, Option<Arc<Settings>>>>,
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Settings>>, foldhash::fast::RandomState>>,
 }
 
 impl Finder {

@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use dynroute_validator::output::{self, Failure, Format};
-use dynroute_validator::schema::SchemaError;
 use dynroute_validator::{Config, Report, Severity, registry};
 use serde_json::json;
 
 use crate::USAGE_OR_IO;
+use crate::rounds::{Job, Rounds, Source};
 use crate::settings::{self, Finder, Settings};
 use crate::walk::{self, Input};
 
@@ -251,7 +251,28 @@ fn check(args: &ValidateArgs, matches: &clap::ArgMatches) -> Result<ExitCode, St
         force_exclude: args.force_exclude,
         skip: output_path,
     };
-    let found = walk::find(&request, &cwd, &finder).map_err(|e| e.to_string())?;
+    // Each input is handed to the rounds with its settings as the walk finds it, and may be
+    // checked while the walk goes on; nothing is written before the walk is over, so a
+    // mistake in a settings file stops the command before any output.
+    let mut rounds = Rounds::new(args.jobs);
+    let found = walk::find(&request, &cwd, &finder, &mut |input| {
+        let path = input_path(&input);
+        let folder = path.and_then(Path::parent).unwrap_or(&cwd);
+        let governing = finder.for_dir(folder)?;
+        let config = config_for(args, &flags, governing.as_deref(), path);
+        let (name, source) = match input {
+            // Standard input is read on this thread (files by the thread that checks them).
+            Input::Stdin { name, .. } => (name, Source::Read(crate::read("-").map(|r| r.1))),
+            Input::File { name, path } => (name, Source::File(path)),
+        };
+        rounds.push(Job {
+            name,
+            source,
+            config,
+        });
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
     if !args.quiet {
         for folder in &found.empty {
             eprintln!("dynroute: warning: no route files in {folder}");
@@ -261,55 +282,24 @@ fn check(args: &ValidateArgs, matches: &clap::ArgMatches) -> Result<ExitCode, St
     for failure in &failures {
         eprintln!("dynroute: {}", failure.message);
     }
-    // Every input's settings before any file is read: a mistake in a settings file stops
-    // the command before anything is checked or written.
-    let configs = found
-        .inputs
-        .iter()
-        .map(|input| {
-            let path = input_path(input);
-            let folder = path.and_then(Path::parent).unwrap_or(&cwd);
-            let governing = finder.for_dir(folder).map_err(|e| e.to_string())?;
-            Ok(config_for(args, &flags, governing.as_deref(), path))
-        })
-        .collect::<Result<Vec<Config>, String>>()?;
-    let checker = Checker::new(args.jobs, found.inputs.len());
-    // Human and short output are a sequence of files, written as each round is checked;
-    // the other formats (and statistics) are one document over every file, written at the
-    // end from reports that keep their findings but drop their text.
+    // Human and short output are a sequence of files, written as each round is taken; the
+    // other formats (and statistics) are one document over every file, written at the end
+    // from reports that keep their findings but drop their text.
     let streaming = !args.statistics && matches!(format, Format::Human | Format::Short);
     let mut output = Output::new(args);
     let mut kept = Vec::new();
     let (mut files, mut errors, mut warnings) = (0, 0, 0);
-    let round = checker.threads.saturating_mul(FILES_PER_THREAD);
-    for (inputs, configs) in found.inputs.chunks(round).zip(configs.chunks(round)) {
-        let jobs = inputs
-            .iter()
-            .zip(configs)
-            .map(|(input, config)| match input {
-                // Standard input is read on this thread (files by the thread that checks
-                // them).
-                Input::Stdin { name, .. } => Job {
-                    name,
-                    source: Source::Read(crate::read("-").map(|r| r.1)),
-                    config,
-                },
-                Input::File { name, path } => Job {
-                    name,
-                    source: Source::File(path),
-                    config,
-                },
-            })
-            .collect();
+    while let Some(round) = rounds.next() {
         // Unreadable files are reported in the order given, before the round's findings.
-        let mut reports = Vec::with_capacity(inputs.len());
-        for (input, outcome) in inputs.iter().zip(checker.run(jobs)) {
+        let round = round?;
+        let mut reports = Vec::with_capacity(round.len());
+        for (name, outcome) in round {
             match outcome.map_err(|e| e.to_string())? {
                 Ok(report) => reports.push(report),
                 Err(message) => {
                     eprintln!("dynroute: {message}");
                     failures.push(Failure {
-                        file: input_name(input).to_string(),
+                        file: name,
                         message,
                     });
                 }
@@ -355,93 +345,6 @@ fn input_path(input: &Input) -> Option<&Path> {
     match input {
         Input::Stdin { path, .. } => path.as_deref(),
         Input::File { path, .. } => Some(path),
-    }
-}
-
-/// The name an input is shown under.
-fn input_name(input: &Input) -> &str {
-    match input {
-        Input::Stdin { name, .. } | Input::File { name, .. } => name,
-    }
-}
-
-/// Files read and checked per round for each thread: enough that no thread waits for
-/// another's slow file for long, few enough that a round's texts take little memory.
-const FILES_PER_THREAD: usize = 64;
-
-/// One input of a round: the name it is shown under, its bytes, its settings.
-struct Job<'a> {
-    name: &'a str,
-    source: Source<'a>,
-    config: &'a Config,
-}
-
-/// Where a job's bytes come from.
-enum Source<'a> {
-    /// Already read (standard input), or the message saying why it could not be.
-    Read(Result<Vec<u8>, String>),
-    /// A file, read by the thread that checks it.
-    File(&'a Path),
-}
-
-/// A job's report, or the message saying why its input could not be read.
-type Outcome = Result<Report, String>;
-
-impl Job<'_> {
-    /// Reads and checks the input. Fails only when the embedded schema is unusable.
-    fn run(self) -> Result<Outcome, SchemaError> {
-        let read = match self.source {
-            Source::Read(read) => read,
-            Source::File(path) => {
-                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", self.name))
-            }
-        };
-        match read {
-            Ok(bytes) => dynroute_validator::check_bytes(self.name, bytes, self.config).map(Ok),
-            Err(message) => Ok(Err(message)),
-        }
-    }
-}
-
-/// Reads and checks the inputs of a round, on a pool of threads when there are several
-/// threads and several inputs, else on the calling thread.
-struct Checker {
-    threads: usize,
-    pool: Option<rayon::ThreadPool>,
-}
-
-impl Checker {
-    /// `jobs` as given (`None` or 0: one thread per core), for `inputs` inputs.
-    fn new(jobs: Option<usize>, inputs: usize) -> Self {
-        let threads = match jobs {
-            Some(n) if n > 0 => n,
-            _ => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-        };
-        let pool = if threads > 1 && inputs > 1 {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads.min(inputs))
-                // As much stack as a main thread usually has, so that a file checks the
-                // same way on any thread.
-                .stack_size(8 << 20)
-                .thread_name(|i| format!("dynroute-check-{i}"))
-                .build()
-                // Without threads of its own, the command checks on this one.
-                .ok()
-        } else {
-            None
-        };
-        Checker { threads, pool }
-    }
-
-    /// What became of each job, in the order of `jobs`.
-    fn run(&self, jobs: Vec<Job<'_>>) -> Vec<Result<Outcome, SchemaError>> {
-        match &self.pool {
-            Some(pool) if jobs.len() > 1 => {
-                use rayon::prelude::*;
-                pool.install(|| jobs.into_par_iter().map(Job::run).collect())
-            }
-            _ => jobs.into_iter().map(Job::run).collect(),
-        }
     }
 }
 

@@ -47,28 +47,49 @@ pub struct Request<'a> {
     pub skip: Option<PathBuf>,
 }
 
-/// The inputs found.
+/// What a request met besides its inputs (which go to [`find`]'s `each`, in order).
 #[derive(Debug, Default)]
 pub struct Found {
-    /// What to check, in order.
-    pub inputs: Vec<Input>,
     /// Folders or files that could not be read while walking.
     pub failures: Vec<Failure>,
     /// Folders walked that hold no route file.
     pub empty: Vec<String>,
 }
 
-/// The inputs of a request, or a mistake in a settings file met on the way.
+/// Where [`find`] puts what it meets.
+struct Out<'e> {
+    found: Found,
+    /// The files handed on so far: each is handed on once.
+    seen: HashSet<PathBuf, foldhash::fast::RandomState>,
+    each: &'e mut dyn FnMut(Input) -> Result<(), SettingsError>,
+}
+
+impl Out<'_> {
+    /// Hands on the file `path`, shown as `name`, unless it was handed on before.
+    fn file(&mut self, name: String, path: PathBuf) -> Result<(), SettingsError> {
+        if !self.seen.insert(path.clone()) {
+            return Ok(());
+        }
+        (self.each)(Input::File { name, path })
+    }
+}
+
+/// Hands each input of a request to `each`, in order, as it is found; an error (a mistake in
+/// a settings file met on the way, or one from `each`) stops the search.
 pub fn find(
     request: &Request<'_>,
     cwd: &Path,
     finder: &Arc<Finder>,
+    each: &mut dyn FnMut(Input) -> Result<(), SettingsError>,
 ) -> Result<Found, SettingsError> {
-    let mut found = Found::default();
-    let mut seen = HashSet::new();
+    let mut out = Out {
+        found: Found::default(),
+        seen: HashSet::default(),
+        each,
+    };
     if request.paths.is_empty() && request.stdin_name.is_none() && !stdin_brings_data() {
-        walk(".", true, request, cwd, finder, &mut found, &mut seen)?;
-        return Ok(found);
+        walk(".", true, request, cwd, finder, &mut out)?;
+        return Ok(out.found);
     }
     let stdin = ["-".to_string()];
     let paths = if request.paths.is_empty() {
@@ -87,10 +108,10 @@ pub fn find(
             {
                 continue;
             }
-            found.inputs.push(Input::Stdin {
+            (out.each)(Input::Stdin {
                 name: request.stdin_name.unwrap_or("<stdin>").to_string(),
                 path,
-            });
+            })?;
             continue;
         }
         let path = absolute(cwd, Path::new(given));
@@ -98,16 +119,13 @@ pub fn find(
             continue;
         }
         if path.is_dir() {
-            walk(given, false, request, cwd, finder, &mut found, &mut seen)?;
-        } else if seen.insert(path.clone()) {
+            walk(given, false, request, cwd, finder, &mut out)?;
+        } else {
             // A missing file stays an input: reading it fails with a message naming it.
-            found.inputs.push(Input::File {
-                name: given.clone(),
-                path,
-            });
+            out.file(given.clone(), path)?;
         }
     }
-    Ok(found)
+    Ok(out.found)
 }
 
 /// Whether the command line's or the governing settings file's patterns name `path` or a
@@ -122,18 +140,20 @@ fn excluded(request: &Request<'_>, finder: &Finder, path: &Path) -> Result<bool,
         .is_some_and(|s| s.excludes_or_parent(path)))
 }
 
-/// Adds the route files under the folder `given` (a path relative to `cwd` or absolute) to
-/// `found`. With `implicit` (no path was given), names are shown without the leading `./`.
+/// Hands the route files under the folder `given` (a path relative to `cwd` or absolute) to
+/// `out`. With `implicit` (no path was given), names are shown without the leading `./`.
 fn walk(
     given: &str,
     implicit: bool,
     request: &Request<'_>,
     cwd: &Path,
     finder: &Arc<Finder>,
-    found: &mut Found,
-    seen: &mut HashSet<PathBuf>,
+    out: &mut Out<'_>,
 ) -> Result<(), SettingsError> {
-    let problem: Arc<Mutex<Option<SettingsError>>> = Arc::default();
+    // The walk visits each folder's entries in the order the file system lists them (the
+    // files found are sorted below): of several broken settings files, the one of the first
+    // folder in sorted order is reported, whatever the order of the walk.
+    let problem: Arc<Mutex<Option<(PathBuf, SettingsError)>>> = Arc::default();
     let filter = {
         let cwd = cwd.to_path_buf();
         let exclude = request.exclude.clone();
@@ -148,11 +168,17 @@ fn walk(
             if settings::matches(&exclude, &path, is_dir) {
                 return false;
             }
-            match finder.for_dir(path.parent().unwrap_or(&path)) {
+            let folder = path.parent().unwrap_or(&path);
+            match finder.for_dir(folder) {
                 Ok(governing) => !governing.is_some_and(|s| s.excludes(&path, is_dir)),
                 Err(e) => {
                     let mut problem = problem.lock().unwrap_or_else(|p| p.into_inner());
-                    problem.get_or_insert(e);
+                    if problem
+                        .as_ref()
+                        .is_none_or(|(first, _)| folder < first.as_path())
+                    {
+                        *problem = Some((folder.to_path_buf(), e));
+                    }
                     true
                 }
             }
@@ -162,15 +188,15 @@ fn walk(
         .standard_filters(true)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(filter)
         .build();
     let mut files = Vec::new();
+    let mut failures = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                found.failures.push(walk_failure(given, &e));
+                failures.push(walk_failure(given, &e));
                 continue;
             }
         };
@@ -194,17 +220,17 @@ fn walk(
         };
         files.push((shown.display().to_string(), path));
     }
-    if let Some(e) = problem.lock().unwrap_or_else(|p| p.into_inner()).take() {
+    if let Some((_, e)) = problem.lock().unwrap_or_else(|p| p.into_inner()).take() {
         return Err(e);
     }
+    failures.sort_by(|a, b| Path::new(&a.file).cmp(Path::new(&b.file)));
+    out.found.failures.append(&mut failures);
     if files.is_empty() {
-        found.empty.push(given.to_string());
+        out.found.empty.push(given.to_string());
     }
     files.sort_by(|a, b| Path::new(&a.0).cmp(Path::new(&b.0)));
     for (name, path) in files {
-        if seen.insert(path.clone()) {
-            found.inputs.push(Input::File { name, path });
-        }
+        out.file(name, path)?;
     }
     Ok(())
 }
@@ -235,6 +261,11 @@ fn walk_failure(given: &str, error: &ignore::Error) -> Failure {
 /// `path` made absolute against `cwd`, with `.` and `..` resolved as written (without
 /// following links), so that two names of one file compare equal.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    if plain(path) && (path.is_absolute() || plain(cwd)) {
+        // Nothing to resolve: joining gives the same bytes as rebuilding from components,
+        // without a push (and a growth of the buffer) per component.
+        return cwd.join(path);
+    }
     let mut out = PathBuf::new();
     for component in cwd.join(path).components() {
         match component {
@@ -246,6 +277,20 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Whether `path` is written the way [`absolute`] writes paths: names without `.` or `..`,
+/// separated by single `/`, and no `/` at the end.
+fn plain(path: &Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let names = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    !names.is_empty()
+        && names
+            .split(|&byte| byte == b'/')
+            .all(|name| !matches!(name, b"" | b"." | b".."))
 }
 
 /// Whether standard input brings data: a pipe, a file or a socket. A terminal does not,
@@ -298,5 +343,55 @@ mod tests {
             Path::new("/abs/a.json")
         );
         assert_eq!(absolute(cwd, Path::new(".")), Path::new("/w/repo"));
+    }
+
+    #[test]
+    fn absolute_paths_are_written_alike_with_and_without_dots() {
+        // The same bytes whichever way `absolute` takes (joined as is, or rebuilt from
+        // components): settings patterns match the bytes of the path.
+        let slow = |cwd: &Path, path: &Path| {
+            let mut out = PathBuf::new();
+            for component in cwd.join(path).components() {
+                match component {
+                    Component::CurDir => {}
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    other => out.push(other),
+                }
+            }
+            out
+        };
+        let cwds = ["/w/repo", "/", "/w//repo/", "/w/./repo", "/w/x/../repo"];
+        let paths = [
+            "a.json",
+            "routes/a.json",
+            "routes//a.json",
+            "routes/a.json/",
+            "./a.json",
+            "routes/./a.json",
+            "routes/../a.json",
+            "..",
+            ".",
+            "/abs/a.json",
+            "//abs/a.json",
+            "/abs/./a.json",
+            "/",
+            "a..json",
+            ".hidden/a.json",
+            "routes/.../a.json",
+        ];
+        for cwd in cwds {
+            for path in paths {
+                let (cwd, path) = (Path::new(cwd), Path::new(path));
+                assert_eq!(
+                    absolute(cwd, path).as_os_str(),
+                    slow(cwd, path).as_os_str(),
+                    "{cwd:?} joined with {path:?}"
+                );
+            }
+        }
+        assert!(plain(Path::new("routes/a.json")) && plain(Path::new("/w/a.json")));
+        assert!(!plain(Path::new("routes//a.json")) && !plain(Path::new("routes/")));
     }
 }

@@ -1,0 +1,329 @@
+//! Checking the inputs of `dynroute validate` on a pool of threads while they are still being
+//! found, handing the outcomes back in the order the inputs came.
+//!
+//! Inputs are gathered into rounds of [`ROUND_FILES`]. A full round starts on the pool at
+//! once, while the walk goes on finding the next inputs, so that walking a large tree and
+//! checking what it holds share the cores. The outcomes of a round are taken in order
+//! ([`Rounds::next`]), once the walk is over. To bound memory, a round only starts while
+//! fewer than [`AHEAD_PER_THREAD`] files per thread are checked and not yet taken, and while
+//! the texts those hold add up to less than [`HELD_BYTES`]. A report without findings drops
+//! its text (only findings are drawn from it), so a clean file holds next to nothing.
+//!
+//! With one thread, or a single input, everything is checked on the calling thread when it
+//! is taken, and no thread is started.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use dynroute_validator::schema::SchemaError;
+use dynroute_validator::{Config, Report};
+
+/// Inputs per round: enough to make a task worth handing to the pool, few enough that the
+/// threads share the last rounds evenly.
+const ROUND_FILES: usize = 32;
+
+/// Files per thread checked ahead of the output at most.
+const AHEAD_PER_THREAD: usize = 512;
+
+/// Bytes of text held by reports checked ahead of the output, past which no round starts.
+const HELD_BYTES: usize = 64 << 20;
+
+/// One input: the name it is shown under, where its bytes come from, its settings.
+pub struct Job {
+    pub name: String,
+    pub source: Source,
+    pub config: Config,
+}
+
+/// Where a job's bytes come from.
+pub enum Source {
+    /// Already read (standard input), or the message saying why it could not be.
+    Read(Result<Vec<u8>, String>),
+    /// A file, read by the thread that checks it.
+    File(PathBuf),
+}
+
+/// A job's report, or the message saying why its input could not be read.
+pub type Outcome = Result<Report, String>;
+
+/// What became of a job: its name, and its outcome (an `Err` only when the embedded schema
+/// is unusable).
+pub type Checked = (String, Result<Outcome, SchemaError>);
+
+impl Job {
+    /// Reads and checks the input; `held` counts the bytes of the text the report keeps.
+    fn run(self, held: &AtomicUsize) -> Checked {
+        let read = match self.source {
+            Source::Read(read) => read,
+            Source::File(path) => {
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", self.name))
+            }
+        };
+        let outcome = match read {
+            Ok(bytes) => dynroute_validator::check_bytes(&self.name, bytes, &self.config).map(
+                |mut report| {
+                    if report.diagnostics.is_empty() {
+                        report.text = String::new();
+                    }
+                    held.fetch_add(report.text.len(), Ordering::Relaxed);
+                    Ok(report)
+                },
+            ),
+            Err(message) => Ok(Err(message)),
+        };
+        (self.name, outcome)
+    }
+}
+
+/// A round of jobs: waiting, or started on the pool (its outcomes come through the channel).
+enum Round {
+    Waiting(Vec<Job>),
+    Started {
+        files: usize,
+        outcomes: mpsc::Receiver<Vec<Checked>>,
+    },
+}
+
+/// The rounds of one command, in the order of their inputs. The rounds started form the
+/// front of `queue`.
+pub struct Rounds {
+    threads: usize,
+    pool: Option<rayon::ThreadPool>,
+    filling: Vec<Job>,
+    queue: VecDeque<Round>,
+    /// Rounds started and not yet taken, and the files they hold.
+    started: usize,
+    ahead: usize,
+    /// Bytes of text kept by the reports of the rounds started and not yet taken.
+    held: Arc<AtomicUsize>,
+    /// [`AHEAD_PER_THREAD`] and [`HELD_BYTES`] (other bounds in tests).
+    ahead_per_thread: usize,
+    held_bytes: usize,
+}
+
+impl Rounds {
+    /// Rounds checked on `jobs` threads as given (`None` or 0: one thread per core).
+    pub fn new(jobs: Option<usize>) -> Self {
+        Self::bounded(jobs, AHEAD_PER_THREAD, HELD_BYTES)
+    }
+
+    fn bounded(jobs: Option<usize>, ahead_per_thread: usize, held_bytes: usize) -> Self {
+        let threads = match jobs {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        };
+        Rounds {
+            threads,
+            pool: None,
+            filling: Vec::with_capacity(ROUND_FILES),
+            queue: VecDeque::new(),
+            started: 0,
+            ahead: 0,
+            held: Arc::default(),
+            ahead_per_thread,
+            held_bytes,
+        }
+    }
+
+    /// Adds a job after those added before; it may start at once.
+    pub fn push(&mut self, job: Job) {
+        self.filling.push(job);
+        if self.filling.len() == ROUND_FILES {
+            self.seal();
+        }
+    }
+
+    /// The outcomes of the next round, in the order its jobs were added (waiting for them
+    /// when they are still being checked), or `None` when every round was taken. No job is
+    /// added after the first call.
+    pub fn next(&mut self) -> Option<Result<Vec<Checked>, String>> {
+        self.seal();
+        let checked = match self.queue.pop_front()? {
+            Round::Started { files, outcomes } => {
+                self.started -= 1;
+                self.ahead -= files;
+                outcomes
+                    .recv()
+                    .map_err(|_| "a checking thread stopped before its files were checked".into())
+            }
+            Round::Waiting(jobs) => Ok(jobs
+                .into_iter()
+                .map(|job| job.run(&self.held))
+                .collect::<Vec<_>>()),
+        };
+        if let Ok(checked) = &checked {
+            let taken = checked
+                .iter()
+                .map(|(_, outcome)| match outcome {
+                    Ok(Ok(report)) => report.text.len(),
+                    _ => 0,
+                })
+                .sum();
+            self.held.fetch_sub(taken, Ordering::Relaxed);
+        }
+        self.start();
+        Some(checked)
+    }
+
+    /// Ends the round being filled.
+    fn seal(&mut self) {
+        if !self.filling.is_empty() {
+            let jobs = std::mem::replace(&mut self.filling, Vec::with_capacity(ROUND_FILES));
+            self.queue.push_back(Round::Waiting(jobs));
+            self.start();
+        }
+    }
+
+    /// Starts the waiting rounds, in order, while the bounds allow.
+    fn start(&mut self) {
+        while let Some(Round::Waiting(jobs)) = self.queue.get(self.started) {
+            let files = jobs.len();
+            if self.ahead >= self.threads.saturating_mul(self.ahead_per_thread)
+                || self.held.load(Ordering::Relaxed) >= self.held_bytes
+                || !self.pool_ready()
+            {
+                return;
+            }
+            let (Some(pool), Some(Round::Waiting(jobs))) =
+                (&self.pool, self.queue.get_mut(self.started))
+            else {
+                return;
+            };
+            let jobs = std::mem::take(jobs);
+            let (send, outcomes) = mpsc::sync_channel(1);
+            let held = self.held.clone();
+            pool.spawn(move || {
+                use rayon::prelude::*;
+                let checked = jobs.into_par_iter().map(|job| job.run(&held)).collect();
+                // The receiver is gone only when the command stopped early.
+                let _ = send.send(checked);
+            });
+            self.queue[self.started] = Round::Started { files, outcomes };
+            self.started += 1;
+            self.ahead += files;
+        }
+    }
+
+    /// Whether the pool is there, starting it if it is worth it: not for one thread or one
+    /// file, and with no more threads than files when fewer than a round are known.
+    fn pool_ready(&mut self) -> bool {
+        if self.pool.is_none() && self.threads > 1 {
+            let known = self.filling.len()
+                + self
+                    .queue
+                    .iter()
+                    .map(|round| match round {
+                        Round::Waiting(jobs) => jobs.len(),
+                        Round::Started { files, .. } => *files,
+                    })
+                    .sum::<usize>();
+            if known < 2 {
+                return false;
+            }
+            // Rounds fill up while the walk goes on: a full one says more may come.
+            let threads = if known >= ROUND_FILES {
+                self.threads
+            } else {
+                self.threads.min(known)
+            };
+            self.pool = build_pool(threads);
+            if self.pool.is_none() {
+                // Without threads of its own, the command checks on this one.
+                self.threads = 1;
+            }
+        }
+        self.pool.is_some()
+    }
+}
+
+/// A pool of `threads` threads, or `None` when threads cannot be started.
+fn build_pool(threads: usize) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        // As much stack as a main thread usually has, so that a file checks the same way on
+        // any thread.
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("dynroute-check-{i}"))
+        .build()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROUTE: &str = include_str!("../../spec/examples/valid/support-route.json");
+
+    /// Job `i`: every third a broken route, every fifth unreadable, the others valid.
+    fn job(i: usize) -> Job {
+        let source = if i.is_multiple_of(5) {
+            Source::Read(Err(format!("cannot read f{i}")))
+        } else if i.is_multiple_of(3) {
+            Source::Read(Ok(format!("{{\"name\": {i}}}").into_bytes()))
+        } else {
+            Source::Read(Ok(ROUTE.as_bytes().to_vec()))
+        };
+        Job {
+            name: format!("f{i}"),
+            source,
+            config: Config::default(),
+        }
+    }
+
+    #[test]
+    fn outcomes_come_in_order_within_the_bounds() {
+        // (threads, files ahead per thread, bytes held): one thread; a bound met by every
+        // round; a byte bound met by the first broken file; the bounds of the command.
+        for (threads, ahead, held) in [
+            (1, AHEAD_PER_THREAD, HELD_BYTES),
+            (2, 1, usize::MAX),
+            (3, 40, 1),
+            (4, AHEAD_PER_THREAD, HELD_BYTES),
+        ] {
+            let mut rounds = Rounds::bounded(Some(threads), ahead, held);
+            let most = threads * ahead + ROUND_FILES;
+            for i in 0..300 {
+                rounds.push(job(i));
+                assert!(rounds.ahead < most, "{} files ahead", rounds.ahead);
+            }
+            let mut names = Vec::new();
+            while let Some(round) = rounds.next() {
+                assert!(rounds.ahead < most, "{} files ahead", rounds.ahead);
+                for (name, outcome) in round.expect("every round is checked") {
+                    let i: usize = name[1..].parse().expect("a job's name");
+                    match outcome.expect("the schema is usable") {
+                        Err(message) => {
+                            assert_eq!((i % 5, message), (0, format!("cannot read f{i}")))
+                        }
+                        Ok(report) => {
+                            let broken = i.is_multiple_of(3);
+                            assert_eq!(report.diagnostics.is_empty(), !broken, "{name}");
+                            // Only a report with findings keeps its text.
+                            assert_eq!(report.text.is_empty(), !broken, "{name}");
+                        }
+                    }
+                    names.push(name);
+                }
+            }
+            let expected: Vec<String> = (0..300).map(|i| format!("f{i}")).collect();
+            assert_eq!(names, expected, "{threads} threads");
+            assert_eq!(rounds.held.load(Ordering::Relaxed), 0);
+            assert_eq!((rounds.started, rounds.ahead), (0, 0));
+            // No thread is started for one thread.
+            assert_eq!(rounds.pool.is_some(), threads > 1);
+        }
+    }
+
+    #[test]
+    fn a_single_file_starts_no_thread() {
+        let mut rounds = Rounds::new(Some(4));
+        rounds.push(job(1));
+        let round = rounds.next().expect("one round").expect("checked");
+        assert_eq!(round.len(), 1);
+        assert!(rounds.next().is_none());
+        assert!(rounds.pool.is_none());
+    }
+}
