@@ -13,7 +13,8 @@
 //! is taken, and no thread is started.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -59,7 +60,7 @@ impl Job {
         let read = match self.source {
             Source::Read(read) => read,
             Source::File(path) => {
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", self.name))
+                read_file(&path).map_err(|e| format!("cannot read {}: {e}", self.name))
             }
         };
         let outcome = match read {
@@ -76,6 +77,23 @@ impl Job {
         };
         (self.name, outcome)
     }
+}
+
+/// The bytes of the file at `path`, as `std::fs::read` reads them but in one `read` call
+/// fewer: as many bytes as the file's size says (fewer if it shrank), without a last call to
+/// see the end. A size of 0 says nothing (files of `/proc` have it): such a file is read to
+/// its end.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut bytes = Vec::new();
+    if size == 0 {
+        file.read_to_end(&mut bytes)?;
+    } else {
+        bytes.try_reserve_exact(usize::try_from(size).unwrap_or(usize::MAX))?;
+        file.take(size).read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// A round of jobs: waiting, or started on the pool (its outcomes come through the channel).
@@ -315,6 +333,36 @@ mod tests {
             // No thread is started for one thread.
             assert_eq!(rounds.pool.is_some(), threads > 1);
         }
+    }
+
+    #[test]
+    fn files_are_read_whole_and_errors_are_the_system_s() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        for size in [0, 1, 4095, 4096, 4097, 100_000] {
+            let file = folder.path().join(format!("{size}.json"));
+            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&file, &bytes).expect("written");
+            assert_eq!(read_file(&file).expect("read"), bytes, "{size} bytes");
+        }
+        for path in [
+            folder.path().to_path_buf(),
+            folder.path().join("missing.json"),
+        ] {
+            let ours = read_file(&path)
+                .expect_err("not a readable file")
+                .to_string();
+            let std = std::fs::read(&path)
+                .expect_err("not a readable file")
+                .to_string();
+            assert_eq!(ours, std);
+        }
+        // A size of 0 says nothing: the file is read to its end.
+        #[cfg(target_os = "linux")]
+        assert!(
+            !read_file(Path::new("/proc/self/status"))
+                .expect("read")
+                .is_empty()
+        );
     }
 
     #[test]
