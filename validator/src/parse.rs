@@ -303,44 +303,56 @@ impl<'a> Parser<'a> {
 
     /// Skips JSON whitespace (space, tab, CR, LF). Other whitespace (a byte order mark, a
     /// no-break space, a form feed...) and comments are errors.
+    #[inline]
     fn space(&mut self) -> Result<(), SyntaxError> {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
-                // Printable ASCII other than `/` starts a token: the common case, decided
-                // without decoding a character.
-                b'!'..=b'~' if b != b'/' => return Ok(()),
-                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) => {
-                    return Err(SyntaxError {
-                        start: self.pos,
-                        end: self.pos + 2,
-                        message: "comments are not allowed in JSON".to_string(),
-                    });
-                }
-                _ => {
-                    let c = self.char_at();
-                    if c == '\u{feff}' && self.pos == 0 {
-                        return Err(SyntaxError {
-                            start: 0,
-                            end: c.len_utf8(),
-                            message: "the file starts with a byte order mark (U+FEFF), which \
-                                      JSON text must not have: save it as UTF-8 without BOM"
-                                .to_string(),
-                        });
-                    }
-                    if c.is_whitespace() || c.is_control() {
-                        return Err(SyntaxError {
-                            start: self.pos,
-                            end: self.pos + c.len_utf8(),
-                            message: format!(
-                                "unexpected character U+{:04X}: only space, tab, CR and LF may separate JSON tokens",
-                                u32::from(c)
-                            ),
-                        });
-                    }
-                    return Ok(());
-                }
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        match self.peek() {
+            // Printable ASCII other than `/` starts a token: the common case, decided
+            // without decoding a character.
+            None => Ok(()),
+            Some(b) if b.is_ascii_graphic() && b != b'/' => Ok(()),
+            Some(_) => self.unusual_space(),
+        }
+    }
+
+    /// What follows white space when it is not printable ASCII other than `/`: a comment or
+    /// a character that may not separate tokens is an error; other text starts a token.
+    #[cold]
+    #[inline(never)]
+    fn unusual_space(&self) -> Result<(), SyntaxError> {
+        if self.peek() == Some(b'/') {
+            if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) {
+                return Err(SyntaxError {
+                    start: self.pos,
+                    end: self.pos + 2,
+                    message: "comments are not allowed in JSON".to_string(),
+                });
             }
+            return Ok(());
+        }
+        let c = self.char_at();
+        if c == '\u{feff}' && self.pos == 0 {
+            return Err(SyntaxError {
+                start: 0,
+                end: c.len_utf8(),
+                message: "the file starts with a byte order mark (U+FEFF), which \
+                          JSON text must not have: save it as UTF-8 without BOM"
+                    .to_string(),
+            });
+        }
+        if c.is_whitespace() || c.is_control() {
+            return Err(SyntaxError {
+                start: self.pos,
+                end: self.pos + c.len_utf8(),
+                message: format!(
+                    "unexpected character U+{:04X}: only space, tab, CR and LF may separate JSON tokens",
+                    u32::from(c)
+                ),
+            });
         }
         Ok(())
     }
@@ -737,6 +749,8 @@ mod tests {
             ("[ ", 0, "this array is never closed"),
             ("\u{feff}{}", 0, "byte order mark"),
             ("[1,\u{a0}2]", 3, "U+00A0"),
+            ("[1,\u{c}2]", 3, "U+000C"),
+            ("{\"a\": /* c */ 1}", 6, "comments are not allowed"),
             ("", 0, "holds no JSON value"),
             ("{\"a\":", 5, "ends where a value is expected"),
         ] {
