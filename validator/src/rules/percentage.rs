@@ -89,7 +89,8 @@ pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(outputs) = element.value.get("outputs").filter(|o| o.is_object()) else {
             continue; // the schema rule reports a missing or non-object `outputs`
         };
-        let pointer = route.field(i, "outputs");
+        // Made only for a finding.
+        let pointer = || route.field(i, "outputs");
         let mut sum: u64 = 0;
         let mut malformed = false;
         for (key, _) in outputs.members() {
@@ -120,7 +121,7 @@ pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     names::PERCENTAGE_SUM,
-                    push_token(&pointer, key),
+                    push_token(&pointer(), key),
                     message.replace("{key}", key),
                     help,
                 )
@@ -130,7 +131,7 @@ pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if outputs.len() > MAX_OUTPUTS {
             out.push(Finding::new(
                 names::PERCENTAGE_SUM,
-                pointer.clone(),
+                pointer(),
                 format!(
                     "{} has {} outputs; a percentage element allows at most {MAX_OUTPUTS}",
                     element.name(i),
@@ -142,7 +143,7 @@ pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if !malformed && sum != 100 * SCALE {
             out.push(Finding::new(
                 names::PERCENTAGE_SUM,
-                pointer,
+                pointer(),
                 format!(
                     "the outputs of {} sum to {}%, not 100%",
                     element.name(i),
@@ -164,12 +165,11 @@ pub fn zero_percent(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(outputs) = element.value.get("outputs").filter(|o| o.is_object()) else {
             continue;
         };
-        let pointer = route.field(i, "outputs");
         for (key, _) in outputs.members().filter(|(key, _)| parse_key(key) == Ok(0)) {
             out.push(
                 Finding::new(
                     names::ZERO_PERCENT,
-                    push_token(&pointer, key),
+                    push_token(&route.field(i, "outputs"), key),
                     format!(
                         "output `{key}` of {} gets no traffic: its branch never runs",
                         element.name(i)
