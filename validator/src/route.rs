@@ -60,7 +60,62 @@ pub struct Route<'v> {
     pub by_id: Ids<'v>,
     /// Resolved successors (indexes) per element, in output order; outputs of end elements
     /// are not followed, as the gateway stops there.
-    pub successors: Vec<Vec<usize>>,
+    pub successors: Adjacency,
+}
+
+/// A list of element indexes for each element, kept in two flat vectors (two allocations
+/// for the whole route, not one per element).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adjacency {
+    /// The list of element `i` is `to[first[i]..first[i + 1]]`.
+    first: Vec<usize>,
+    to: Vec<usize>,
+}
+
+impl Adjacency {
+    /// One list per item of `lists`, in order.
+    pub fn new<L: IntoIterator<Item = usize>>(lists: impl IntoIterator<Item = L>) -> Self {
+        let mut adjacency = Adjacency {
+            first: vec![0],
+            to: Vec::new(),
+        };
+        for list in lists {
+            adjacency.to.extend(list);
+            adjacency.first.push(adjacency.to.len());
+        }
+        adjacency
+    }
+
+    /// The list of element `i` (empty past the last element).
+    pub fn of(&self, i: usize) -> &[usize] {
+        match (self.first.get(i), self.first.get(i + 1)) {
+            (Some(&from), Some(&to)) => self.to.get(from..to).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The lists reversed: `j` is in the list of `i` here exactly when `i` is in the list of
+    /// `j` in `self` (predecessors from successors), each list in increasing order.
+    pub fn reversed(&self) -> Adjacency {
+        // Counting sort: each list's length, then where each list starts, then the lists.
+        let n = self.first.len().saturating_sub(1);
+        let mut first = vec![0usize; n + 1];
+        for &j in self.to.iter().filter(|&&j| j < n) {
+            first[j + 1] += 1;
+        }
+        for j in 0..n {
+            first[j + 1] += first[j];
+        }
+        let mut to = vec![0usize; first[n]];
+        let mut filled = first.clone();
+        for i in 0..n {
+            for &j in self.of(i).iter().filter(|&&j| j < n) {
+                to[filled[j]] = i;
+                filled[j] += 1;
+            }
+        }
+        Adjacency { first, to }
+    }
 }
 
 impl<'v> Route<'v> {
@@ -73,18 +128,13 @@ impl<'v> Route<'v> {
                 by_id.entry(id).or_insert(i);
             }
         }
-        let successors = elements
-            .iter()
-            .map(|e| {
-                if e.is_end() {
-                    return Vec::new();
-                }
-                e.edges
-                    .iter()
-                    .filter_map(|edge| by_id.get(edge.target).copied())
-                    .collect()
-            })
-            .collect();
+        let successors = Adjacency::new(elements.iter().map(|e| {
+            // An end element's outputs are not followed.
+            let edges = if e.is_end() { &[][..] } else { &e.edges[..] };
+            edges
+                .iter()
+                .filter_map(|edge| by_id.get(edge.target).copied())
+        }));
         Route {
             base: base.to_string(),
             elements,
@@ -153,5 +203,30 @@ fn read_element(value: Json<'_>) -> Element<'_> {
         id: value.get("id").and_then(Json::as_str),
         kind: value.get("type").and_then(Json::as_str),
         edges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjacency_lists_and_their_reverse() {
+        let successors = Adjacency::new([vec![1, 2], vec![], vec![0, 2, 1], vec![1]]);
+        assert_eq!(successors.of(0), [1, 2]);
+        assert_eq!(successors.of(1), [] as [usize; 0]);
+        assert_eq!(successors.of(2), [0, 2, 1]);
+        assert_eq!(successors.of(3), [1]);
+        assert_eq!(successors.of(4), [] as [usize; 0]);
+        let predecessors = successors.reversed();
+        assert_eq!(predecessors.of(0), [2]);
+        assert_eq!(predecessors.of(1), [0, 2, 3]);
+        assert_eq!(predecessors.of(2), [0, 2]);
+        assert_eq!(predecessors.of(3), [] as [usize; 0]);
+        assert_eq!(predecessors.reversed().reversed(), predecessors);
+        // An index past the last list is not followed.
+        assert_eq!(Adjacency::new([vec![5]]).reversed().of(0), [] as [usize; 0]);
+        let none = Adjacency::new(Vec::<Vec<usize>>::new());
+        assert_eq!((none.of(0), none.reversed()), (&[][..], none.clone()));
     }
 }

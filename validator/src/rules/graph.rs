@@ -133,7 +133,7 @@ pub fn reachable(route: &Route<'_>) -> Vec<bool> {
     let mut queue = VecDeque::from([start]);
     seen[start] = true;
     while let Some(i) = queue.pop_front() {
-        for &j in &route.successors[i] {
+        for &j in route.successors.of(i) {
             if !seen[j] {
                 seen[j] = true;
                 queue.push_back(j);
@@ -283,31 +283,14 @@ pub fn dead_end(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(route) = &cx.graph else { return };
     let reachable = cx.reachable();
     let n = route.elements.len();
-    // The predecessors of element j are `from[first[j]..first[j + 1]]`: two allocations,
-    // not one per element.
-    let mut first = vec![0usize; n + 1];
-    for &j in route.successors.iter().flatten() {
-        first[j + 1] += 1;
-    }
-    for j in 0..n {
-        first[j + 1] += first[j];
-    }
-    let mut from = vec![0usize; first[n]];
-    let mut filled = first.clone();
-    for (i, succ) in route.successors.iter().enumerate() {
-        for &j in succ {
-            from[filled[j]] = i;
-            filled[j] += 1;
-        }
-    }
-    let predecessors = |j: usize| &from[first[j]..first[j + 1]];
+    let predecessors = route.successors.reversed();
     let mut reaches_end = vec![false; n];
     let mut queue: VecDeque<usize> = (0..n).filter(|&i| route.elements[i].is_end()).collect();
     for &i in &queue {
         reaches_end[i] = true;
     }
     while let Some(i) = queue.pop_front() {
-        for &p in predecessors(i) {
+        for &p in predecessors.of(i) {
             if !reaches_end[p] {
                 reaches_end[p] = true;
                 queue.push_back(p);
