@@ -49,6 +49,10 @@ pub fn locate(parsed: &Parsed<'_>, pointer: &str, at_key: bool) -> Located {
 /// wanted pointer are visited, and each object member once, so the time is linear in the
 /// text however many findings point into one large object.
 pub fn locate_all(parsed: &Parsed<'_>, wanted: &[(&str, bool)]) -> Vec<Located> {
+    if wanted.is_empty() {
+        // A clean file: nothing to walk to.
+        return Vec::new();
+    }
     let mut on_the_way: HashSet<&str> = HashSet::new();
     for (pointer, _) in wanted {
         let mut prefix: &str = pointer;

@@ -62,7 +62,8 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
             keys: Vec::new(),
             strings: Vec::new(),
         },
-        stack: Vec::new(),
+        // Deep enough for routes without growing.
+        stack: Vec::with_capacity(32),
         key: None,
         repeated: false,
     };
