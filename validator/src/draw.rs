@@ -16,7 +16,7 @@ pub enum GraphFormat {
 /// The lines of a node label: the id, then the type with its model, provider or limit.
 pub fn node_label(route: &Route<'_>, i: usize) -> Vec<String> {
     let e = &route.elements[i];
-    let props = e.value.get("properties");
+    let props = e.properties;
     let prop = |k: &str| props.and_then(|p| p.get(k)).map(show);
     let kind = e.kind.unwrap_or("?");
     let detail = match kind {

@@ -25,6 +25,9 @@ pub struct Element<'v> {
     pub id: Option<&'v str>,
     /// `type`, when it is a string.
     pub kind: Option<&'v str>,
+    /// The values of `properties` and `outputs`, when there (of any type).
+    pub properties: Option<Json<'v>>,
+    pub outputs: Option<Json<'v>>,
     /// Outputs whose value carries a string `elementId`, in document order.
     pub edges: Vec<Edge<'v>>,
 }
@@ -75,10 +78,21 @@ pub struct Adjacency {
 impl Adjacency {
     /// One list per item of `lists`, in order.
     pub fn new<L: IntoIterator<Item = usize>>(lists: impl IntoIterator<Item = L>) -> Self {
+        Self::with_capacity(lists, 0, 0)
+    }
+
+    /// [`Adjacency::new`], with room made for `count` lists of `items` indexes in all (so
+    /// that lists of unknown length do not grow the storage a step at a time).
+    pub fn with_capacity<L: IntoIterator<Item = usize>>(
+        lists: impl IntoIterator<Item = L>,
+        count: usize,
+        items: usize,
+    ) -> Self {
         let mut adjacency = Adjacency {
-            first: vec![0],
-            to: Vec::new(),
+            first: Vec::with_capacity(count + 1),
+            to: Vec::with_capacity(items),
         };
+        adjacency.first.push(0);
         for list in lists {
             adjacency.to.extend(list);
             adjacency.first.push(adjacency.to.len());
@@ -128,13 +142,18 @@ impl<'v> Route<'v> {
                 by_id.entry(id).or_insert(i);
             }
         }
-        let successors = Adjacency::new(elements.iter().map(|e| {
-            // An end element's outputs are not followed.
-            let edges = if e.is_end() { &[][..] } else { &e.edges[..] };
-            edges
-                .iter()
-                .filter_map(|edge| by_id.get(edge.target).copied())
-        }));
+        let edges = elements.iter().map(|e| e.edges.len()).sum();
+        let successors = Adjacency::with_capacity(
+            elements.iter().map(|e| {
+                // An end element's outputs are not followed.
+                let edges = if e.is_end() { &[][..] } else { &e.edges[..] };
+                edges
+                    .iter()
+                    .filter_map(|edge| by_id.get(edge.target).copied())
+            }),
+            elements.len(),
+            edges,
+        );
         Route {
             base: base.to_string(),
             elements,
@@ -184,26 +203,37 @@ impl<'v> Route<'v> {
 }
 
 fn read_element(value: Json<'_>) -> Element<'_> {
-    let edges = value
-        .get("outputs")
-        .map(|outputs| {
-            outputs
-                .members()
-                .filter_map(|(label, target)| {
-                    Some(Edge {
-                        label,
-                        target: target.get("elementId")?.as_str()?,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Element {
+    // One pass over the members (a key written twice counts at its last occurrence, as
+    // `Json::get` reads it).
+    let mut element = Element {
         value,
-        id: value.get("id").and_then(Json::as_str),
-        kind: value.get("type").and_then(Json::as_str),
-        edges,
+        id: None,
+        kind: None,
+        properties: None,
+        outputs: None,
+        edges: Vec::new(),
+    };
+    for (key, member) in value.members() {
+        match key {
+            "id" => element.id = member.as_str(),
+            "type" => element.kind = member.as_str(),
+            "properties" => element.properties = Some(member),
+            "outputs" => element.outputs = Some(member),
+            _ => {}
+        }
     }
+    if let Some(outputs) = element.outputs {
+        element.edges = outputs
+            .members()
+            .filter_map(|(label, target)| {
+                Some(Edge {
+                    label,
+                    target: target.get("elementId")?.as_str()?,
+                })
+            })
+            .collect();
+    }
+    element
 }
 
 #[cfg(test)]

@@ -7,27 +7,40 @@ use crate::condition::{self, Condition, FieldTest, Op, Root};
 use crate::diagnostic::Finding;
 use crate::pointer::push_token;
 use crate::registry::names;
+use crate::route::Route;
 use crate::rules::Context;
 
-/// Each conditional element with its index and `properties.conditions` (`None` when absent),
-/// as a `serde_json::Value`, which `crate::condition` reads.
-fn conditionals<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = (usize, Option<Value>)> + 'a {
-    cx.graph.iter().flat_map(|route| {
-        route
-            .elements
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == Some("conditional"))
-            .map(|(i, e)| {
-                (
-                    i,
-                    e.value
-                        .get("properties")
-                        .and_then(|p| p.get("conditions"))
-                        .map(|c| c.to_value()),
-                )
-            })
-    })
+/// A conditional element's `properties.conditions`, read once (as a `serde_json::Value`,
+/// which `crate::condition` reads) for the checks that need it.
+pub struct Conditional {
+    /// The element's index.
+    pub index: usize,
+    /// Whether it has `properties.conditions`.
+    pub present: bool,
+    /// What reading the conditions gave, when they are an object.
+    pub read: Option<Result<Condition, condition::ConditionError>>,
+}
+
+/// The conditional elements of `route`, in order.
+pub fn conditionals(route: &Route<'_>) -> Vec<Conditional> {
+    route
+        .elements
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == Some("conditional"))
+        .map(|(index, e)| {
+            let conditions = e.properties.and_then(|p| p.get("conditions"));
+            let read = match conditions.map(|c| c.to_value()) {
+                Some(Value::Object(map)) => Some(condition::parse(&map)),
+                _ => None,
+            };
+            Conditional {
+                index,
+                present: conditions.is_some(),
+                read,
+            }
+        })
+        .collect()
 }
 
 fn conditions_pointer(cx: &Context<'_>, i: usize) -> String {
@@ -39,15 +52,12 @@ fn conditions_pointer(cx: &Context<'_>, i: usize) -> String {
 /// wrong type, `$or: []`, an operator object without operators, an unknown path root or
 /// operator). A `conditions` that is not an object is a `schema` error instead.
 pub fn unreadable_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for (i, conditions) in conditionals(cx) {
-        let Some(Value::Object(map)) = conditions else {
-            continue;
-        };
-        if let Err(e) = condition::parse(&map) {
+    for conditional in cx.conditionals() {
+        if let Some(Err(e)) = &conditional.read {
             out.push(Finding::new(
                 names::UNREADABLE_CONDITION,
-                format!("{}{}", conditions_pointer(cx, i), e.pointer),
-                e.message,
+                format!("{}{}", conditions_pointer(cx, conditional.index), e.pointer),
+                e.message.clone(),
                 "write the condition as documented: {\"metadata.plan\": {\"$eq\": \"free\"}}, \
                  with $and/$or taking a non-empty array of such objects",
             ));
@@ -58,31 +68,28 @@ pub fn unreadable_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// `constant-condition`: a readable condition whose result does not depend on the request,
 /// so one output of the element is never taken.
 pub fn constant_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for (i, conditions) in conditionals(cx) {
-        let pointer = conditions_pointer(cx, i);
+    for conditional in cx.conditionals() {
+        let i = conditional.index;
         let misspelt = cx.graph.as_ref().is_some_and(|route| {
             route.elements[i]
-                .value
-                .get("properties")
+                .properties
                 .is_some_and(|p| p.get("condition").is_some())
         });
-        let present = conditions.is_some();
-        let (value, why) = match conditions {
+        let present = conditional.present;
+        let (value, why) = match &conditional.read {
             // A misspelt `condition` is reported by `ignored-property`, whose fix (rename it)
             // also fixes this: one finding per cause.
-            None if misspelt => continue,
-            None => (
+            None if !present && misspelt => continue,
+            None if !present => (
                 true,
                 "there is no `conditions`, which always holds".to_string(),
             ),
-            Some(Value::Object(map)) => match condition::parse(&map) {
-                Ok(tree) => match constant(&tree) {
-                    Some((value, why)) => (value, why),
-                    None => continue,
-                },
-                Err(_) => continue,
+            Some(Ok(tree)) => match constant(tree) {
+                Some((value, why)) => (value, why),
+                None => continue,
             },
-            Some(_) => continue,
+            // Not an object (a `schema` error), or unreadable (`unreadable-condition`).
+            _ => continue,
         };
         let (never, output) = if value {
             ("false", "false")
@@ -92,7 +99,7 @@ pub fn constant_condition(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(Finding::new(
             names::CONSTANT_CONDITION,
             if present {
-                pointer
+                conditions_pointer(cx, i)
             } else {
                 cx.graph.as_ref().map(|r| r.pointer(i)).unwrap_or_default()
             },

@@ -300,8 +300,7 @@ pub fn dead_end(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (i, element) in route.elements.iter().enumerate() {
         if element.is_end() {
             let has_outputs = element
-                .value
-                .get("outputs")
+                .outputs
                 .is_some_and(|o| o.is_object() && !o.is_empty());
             if has_outputs {
                 out.push(Finding::new(

@@ -26,6 +26,7 @@ pub struct Context<'a> {
     /// The property names the route schema declares.
     pub fields: &'a KnownFields,
     reachable: OnceCell<Vec<bool>>,
+    conditionals: OnceCell<Vec<conditions::Conditional>>,
 }
 
 impl<'a> Context<'a> {
@@ -40,6 +41,7 @@ impl<'a> Context<'a> {
             graph,
             fields,
             reachable: OnceCell::new(),
+            conditionals: OnceCell::new(),
         }
     }
 
@@ -48,6 +50,15 @@ impl<'a> Context<'a> {
     pub fn reachable(&self) -> &[bool] {
         self.reachable.get_or_init(|| match &self.graph {
             Some(route) => graph::reachable(route),
+            None => Vec::new(),
+        })
+    }
+
+    /// The conditional elements of the graph with their conditions read, computed once for
+    /// the checks that need them.
+    pub fn conditionals(&self) -> &[conditions::Conditional] {
+        self.conditionals.get_or_init(|| match &self.graph {
+            Some(route) => conditions::conditionals(route),
             None => Vec::new(),
         })
     }

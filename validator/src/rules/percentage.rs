@@ -86,7 +86,7 @@ pub fn sum(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if element.kind != Some("percentage") {
             continue;
         }
-        let Some(outputs) = element.value.get("outputs").filter(|o| o.is_object()) else {
+        let Some(outputs) = element.outputs.filter(|o| o.is_object()) else {
             continue; // the schema rule reports a missing or non-object `outputs`
         };
         // Made only for a finding.
@@ -162,7 +162,7 @@ pub fn zero_percent(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if element.kind != Some("percentage") {
             continue;
         }
-        let Some(outputs) = element.value.get("outputs").filter(|o| o.is_object()) else {
+        let Some(outputs) = element.outputs.filter(|o| o.is_object()) else {
             continue;
         };
         for (key, _) in outputs.members().filter(|(key, _)| parse_key(key) == Ok(0)) {

@@ -33,14 +33,13 @@ pub fn ignored_property(cx: &Context<'_>, out: &mut Vec<Finding>) {
         unknown_keys(obj, &fields.element, || route.pointer(i), out);
         if let (Some(known), Some(props)) = (
             &fields.properties,
-            obj.get("properties").filter(|p| p.is_object()),
+            element.properties.filter(|p| p.is_object()),
         ) {
             unknown_keys(props, known, || route.field(i, "properties"), out);
         }
-        if let (Some(known), Some(outputs)) = (
-            &fields.outputs,
-            obj.get("outputs").filter(|o| o.is_object()),
-        ) {
+        if let (Some(known), Some(outputs)) =
+            (&fields.outputs, element.outputs.filter(|o| o.is_object()))
+        {
             unknown_keys(outputs, known, || route.field(i, "outputs"), out);
         }
     }
@@ -53,11 +52,7 @@ pub fn unknown_operator(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if element.kind != Some("conditional") {
             continue;
         }
-        if let Some(conditions) = element
-            .value
-            .get("properties")
-            .and_then(|p| p.get("conditions"))
-        {
+        if let Some(conditions) = element.properties.and_then(|p| p.get("conditions")) {
             let properties = push_token(&route.pointer(i), "properties");
             operators(conditions, &push_token(&properties, "conditions"), out);
         }
@@ -68,7 +63,7 @@ pub fn unknown_operator(cx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn implausible_value(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(route) = &cx.graph else { return };
     for (i, element) in route.elements.iter().enumerate() {
-        let props = element.value.get("properties");
+        let props = element.properties;
         // Pointers are made only for a finding: most elements have none.
         let p = || route.field(i, "properties");
         match element.kind {
