@@ -2,12 +2,19 @@
 //! found, handing the outcomes back in the order the inputs came.
 //!
 //! Inputs are gathered into rounds of [`ROUND_FILES`]. A full round starts on the pool at
-//! once, while the walk goes on finding the next inputs, so that walking a large tree and
-//! checking what it holds share the cores. The outcomes of a round are taken in order
+//! once, while the walk goes on finding the next inputs (the files named on the command
+//! line, and each folder's files once that folder is walked), so that finding inputs and
+//! checking them share the cores. The outcomes of a round are taken in order
 //! ([`Rounds::next`]), once the walk is over. To bound memory, a round only starts while
-//! fewer than [`AHEAD_PER_THREAD`] files per thread are checked and not yet taken, and while
-//! the texts those hold add up to less than [`HELD_BYTES`]. A report without findings drops
-//! its text (only findings are drawn from it), so a clean file holds next to nothing.
+//! fewer than [`RUNNING_PER_THREAD`] rounds per thread are being checked, fewer than
+//! [`AHEAD_PER_THREAD`] files per thread are checked and not yet taken, and the texts those
+//! keep add up to less than [`HELD_BYTES`]. A report without findings drops its text (only
+//! findings are drawn from it), so a clean file keeps next to nothing. At most, then, the
+//! files of two rounds per thread are held whole, plus 64 MiB and what the rounds being
+//! checked when it was reached keep.
+//!
+//! A panic while checking is raised again on the thread that takes the round, as it would
+//! be from a pool that is waited on.
 //!
 //! With one thread, or a single input, everything is checked on the calling thread when it
 //! is taken, and no thread is started.
@@ -26,10 +33,13 @@ use dynroute_validator::{Config, Report};
 /// threads share the last rounds evenly.
 const ROUND_FILES: usize = 32;
 
+/// Rounds per thread being checked at a time at most: what is read and not yet checked.
+const RUNNING_PER_THREAD: usize = 2;
+
 /// Files per thread checked ahead of the output at most.
 const AHEAD_PER_THREAD: usize = 512;
 
-/// Bytes of text held by reports checked ahead of the output, past which no round starts.
+/// Bytes of text held by the reports checked and not yet taken, past which no round starts.
 const HELD_BYTES: usize = 64 << 20;
 
 /// One input: the name it is shown under, where its bytes come from, its settings.
@@ -45,6 +55,9 @@ pub enum Source {
     Read(Result<Vec<u8>, String>),
     /// A file, read by the thread that checks it.
     File(PathBuf),
+    /// A job that panics (tests of what a panic while checking does).
+    #[cfg(test)]
+    Panic,
 }
 
 /// A job's report, or the message saying why its input could not be read.
@@ -62,6 +75,8 @@ impl Job {
             Source::File(path) => {
                 read_file(&path).map_err(|e| format!("cannot read {}: {e}", self.name))
             }
+            #[cfg(test)]
+            Source::Panic => panic!("checking {} panicked", self.name),
         };
         let outcome = match read {
             Ok(bytes) => dynroute_validator::check_bytes(&self.name, bytes, &self.config).map(
@@ -80,9 +95,9 @@ impl Job {
 }
 
 /// The bytes of the file at `path`, as `std::fs::read` reads them but in one `read` call
-/// fewer: as many bytes as the file's size says (fewer if it shrank), without a last call to
-/// see the end. A size of 0 says nothing (files of `/proc` have it): such a file is read to
-/// its end.
+/// fewer: as many bytes as the file's size says when it is opened (fewer if it shrank; what
+/// is written past that size meanwhile is not read), without a last call to see the end. A
+/// size of 0 says nothing (files of `/proc` have it): such a file is read to its end.
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
@@ -96,12 +111,21 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// A round of jobs: waiting, or started on the pool (its outcomes come through the channel).
+/// What a round on the pool hands back: its outcomes, or the panic that stopped it (raised
+/// again on the thread that takes the round, as a pool that is waited on would).
+type Handed = std::thread::Result<Vec<Checked>>;
+
+/// A round of jobs: waiting, started on the pool (its outcomes come through the channel), or
+/// checked and waiting to be taken.
 enum Round {
     Waiting(Vec<Job>),
     Started {
         files: usize,
-        outcomes: mpsc::Receiver<Vec<Checked>>,
+        outcomes: mpsc::Receiver<Handed>,
+    },
+    Done {
+        files: usize,
+        outcomes: Handed,
     },
 }
 
@@ -112,9 +136,11 @@ pub struct Rounds {
     pool: Option<rayon::ThreadPool>,
     filling: Vec<Job>,
     queue: VecDeque<Round>,
-    /// Rounds started and not yet taken, and the files they hold.
+    /// Rounds started (being checked, or done) and not yet taken, and the files they hold.
     started: usize,
     ahead: usize,
+    /// Rounds being checked.
+    running: usize,
     /// Bytes of text kept by the reports of the rounds started and not yet taken.
     held: Arc<AtomicUsize>,
     /// [`AHEAD_PER_THREAD`] and [`HELD_BYTES`] (other bounds in tests).
@@ -140,6 +166,7 @@ impl Rounds {
             queue: VecDeque::new(),
             started: 0,
             ahead: 0,
+            running: 0,
             held: Arc::default(),
             ahead_per_thread,
             held_bytes,
@@ -159,18 +186,27 @@ impl Rounds {
     /// added after the first call.
     pub fn next(&mut self) -> Option<Result<Vec<Checked>, String>> {
         self.seal();
-        let checked = match self.queue.pop_front()? {
+        let handed = match self.queue.pop_front()? {
             Round::Started { files, outcomes } => {
                 self.started -= 1;
                 self.ahead -= files;
-                outcomes
-                    .recv()
-                    .map_err(|_| "a checking thread stopped before its files were checked".into())
+                self.running -= 1;
+                outcomes.recv().ok()
             }
-            Round::Waiting(jobs) => Ok(jobs
+            Round::Done { files, outcomes } => {
+                self.started -= 1;
+                self.ahead -= files;
+                Some(outcomes)
+            }
+            Round::Waiting(jobs) => Some(Ok(jobs
                 .into_iter()
                 .map(|job| job.run(&self.held))
-                .collect::<Vec<_>>()),
+                .collect::<Vec<_>>())),
+        };
+        let checked = match handed {
+            Some(Ok(checked)) => Ok(checked),
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err("a checking thread stopped before its files were checked".to_string()),
         };
         if let Ok(checked) = &checked {
             let taken = checked
@@ -197,9 +233,11 @@ impl Rounds {
 
     /// Starts the waiting rounds, in order, while the bounds allow.
     fn start(&mut self) {
+        self.collect();
         while let Some(Round::Waiting(jobs)) = self.queue.get(self.started) {
             let files = jobs.len();
-            if self.ahead >= self.threads.saturating_mul(self.ahead_per_thread)
+            if self.running >= self.threads.saturating_mul(RUNNING_PER_THREAD)
+                || self.ahead >= self.threads.saturating_mul(self.ahead_per_thread)
                 || self.held.load(Ordering::Relaxed) >= self.held_bytes
                 || !self.pool_ready()
             {
@@ -215,13 +253,31 @@ impl Rounds {
             let held = self.held.clone();
             pool.spawn(move || {
                 use rayon::prelude::*;
-                let checked = jobs.into_par_iter().map(|job| job.run(&held)).collect();
+                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    jobs.into_par_iter().map(|job| job.run(&held)).collect()
+                }));
                 // The receiver is gone only when the command stopped early.
                 let _ = send.send(checked);
             });
             self.queue[self.started] = Round::Started { files, outcomes };
             self.started += 1;
             self.ahead += files;
+            self.running += 1;
+        }
+    }
+
+    /// Marks the started rounds whose outcomes have come as done.
+    fn collect(&mut self) {
+        for round in self.queue.iter_mut().take(self.started) {
+            if let Round::Started { files, outcomes } = round
+                && let Ok(handed) = outcomes.try_recv()
+            {
+                *round = Round::Done {
+                    files: *files,
+                    outcomes: handed,
+                };
+                self.running -= 1;
+            }
         }
     }
 
@@ -235,7 +291,7 @@ impl Rounds {
                     .iter()
                     .map(|round| match round {
                         Round::Waiting(jobs) => jobs.len(),
-                        Round::Started { files, .. } => *files,
+                        Round::Started { files, .. } | Round::Done { files, .. } => *files,
                     })
                     .sum::<usize>();
             if known < 2 {
@@ -306,6 +362,7 @@ mod tests {
             for i in 0..300 {
                 rounds.push(job(i));
                 assert!(rounds.ahead < most, "{} files ahead", rounds.ahead);
+                assert!(rounds.running <= threads * RUNNING_PER_THREAD);
             }
             let mut names = Vec::new();
             while let Some(round) = rounds.next() {
@@ -329,7 +386,7 @@ mod tests {
             let expected: Vec<String> = (0..300).map(|i| format!("f{i}")).collect();
             assert_eq!(names, expected, "{threads} threads");
             assert_eq!(rounds.held.load(Ordering::Relaxed), 0);
-            assert_eq!((rounds.started, rounds.ahead), (0, 0));
+            assert_eq!((rounds.started, rounds.ahead, rounds.running), (0, 0, 0));
             // No thread is started for one thread.
             assert_eq!(rounds.pool.is_some(), threads > 1);
         }
@@ -363,6 +420,31 @@ mod tests {
                 .expect("read")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_panic_while_checking_reaches_the_thread_that_takes_the_round() {
+        for threads in [1, 2] {
+            let mut rounds = Rounds::new(Some(threads));
+            for i in 0..100 {
+                let mut job = job(i);
+                if i == 70 {
+                    job.source = Source::Panic;
+                }
+                rounds.push(job);
+            }
+            let mut taken = 0;
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                while let Some(round) = rounds.next() {
+                    taken += round.expect("checked").len();
+                }
+            }));
+            let panic = caught.expect_err("the panic comes back");
+            let message = panic.downcast_ref::<String>().map(String::as_str);
+            assert_eq!(message, Some("checking f70 panicked"), "{threads} threads");
+            // The rounds before the one with the panic were taken whole.
+            assert_eq!(taken, 64, "{threads} threads");
+        }
     }
 
     #[test]

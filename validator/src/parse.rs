@@ -57,8 +57,9 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
         tree: Tree {
             text,
             // About one value per 25 bytes in pretty-printed routes, one per 12 when
-            // minified: one allocation for most files, instead of one per doubling.
-            nodes: Vec::with_capacity(text.len() / 12 + 8),
+            // minified: one allocation for most files, instead of one per doubling (at most
+            // a million nodes reserved up front: a large file grows from there).
+            nodes: Vec::with_capacity((text.len() / 12).min(1 << 20) + 8),
             keys: Vec::new(),
             strings: Vec::new(),
         },
