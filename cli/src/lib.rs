@@ -12,6 +12,7 @@ mod deploy;
 #[cfg(feature = "generate")]
 mod generate;
 mod manual;
+pub mod reasons;
 mod rounds;
 #[cfg(feature = "serve")]
 mod serve;
@@ -26,8 +27,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use dynroute_validator::Config;
 use dynroute_validator::draw::GraphFormat;
 use dynroute_validator::output::{self, Format};
+use dynroute_validator::schema::Reasons;
 use dynroute_validator::{Drawing, registry};
 
 /// Exit status for a usage or I/O error.
@@ -109,8 +112,15 @@ enum GraphKind {
     Dot,
 }
 
-/// Runs the command line and returns its exit code.
+/// Runs the command line and returns its exit code, saying why a file fails the route
+/// schema with the schema compiled in this process.
 pub fn main() -> ExitCode {
+    main_with(&dynroute_validator::schema::Compiled)
+}
+
+/// Runs the command line with `reasons` saying why a file fails the route schema (the
+/// pre-commit hook's build asks another process; see `reasons`).
+pub fn main_with(reasons: &'static dyn Reasons) -> ExitCode {
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
@@ -124,11 +134,11 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Validate(args) => match matches.subcommand_matches("validate") {
-            Some(validate_matches) => validate::run(args, validate_matches),
+            Some(validate_matches) => validate::run(args, validate_matches, reasons),
             None => ExitCode::from(USAGE_OR_IO),
         },
-        Command::Trace(args) => trace::run(args),
-        Command::Test(args) => test::run(args),
+        Command::Trace(args) => trace::run(args, reasons),
+        Command::Test(args) => test::run(args, reasons),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
         #[cfg(feature = "deploy")]
@@ -144,7 +154,7 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "generate")]
         Command::Generate(args) => generate::run(args),
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Graph { file, format } => graph(&file, format),
+        Command::Graph { file, format } => graph(&file, format, reasons),
         Command::Completions(args) => manual::completions(&args, Cli::command()),
         Command::Man(args) => manual::man(&args, Cli::command()),
     }
@@ -208,7 +218,7 @@ fn explain(rule: Option<&str>) -> ExitCode {
 
 /// Draws one file. When it holds no graph, the errors that say why are printed to standard
 /// error in the short format and the exit status is 1.
-fn graph(path: &str, kind: GraphKind) -> ExitCode {
+fn graph(path: &str, kind: GraphKind, reasons: &'static dyn Reasons) -> ExitCode {
     let (name, bytes) = match read(path) {
         Ok(r) => r,
         Err(e) => {
@@ -220,7 +230,7 @@ fn graph(path: &str, kind: GraphKind) -> ExitCode {
         GraphKind::Mermaid => GraphFormat::Mermaid,
         GraphKind::Dot => GraphFormat::Dot,
     };
-    match dynroute_validator::draw_bytes(&name, bytes, format) {
+    match dynroute_validator::draw_bytes(&name, bytes, format, &Config::with_reasons(reasons)) {
         Ok(Drawing::Picture(picture)) => write_stdout(&picture),
         Ok(Drawing::Undrawable(report)) => {
             match output::render_string(Format::Short, &[report]) {

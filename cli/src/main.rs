@@ -1,6 +1,6 @@
-//! The one entry point of the `dynroute` command: the `dynroute` binary of this package and
-//! the `dynroute-hook` binary of the root package (what pre-commit installs) are both built
-//! from this file.
+//! The entry point of the `dynroute` binary. The root package's `dynroute-hook` (what
+//! pre-commit installs) runs the same command from `hook/main.rs`, asking another process
+//! why a file fails the route schema.
 
 fn main() -> std::process::ExitCode {
     dynroute::main()

@@ -334,8 +334,8 @@ fn object<'v>(value: &'v Value, pointer: &str) -> Result<&'v Map<String, Value>,
 /// Whether a rule can be given a severity, with the validator's reason when it cannot
 /// (an unknown name, with the closest rule; `invalid-json` and `schema` turned down).
 pub fn check_rule(rule: &str, severity: Option<Severity>) -> Result<(), String> {
-    Config::default()
-        .set(rule, severity)
+    Config::check(rule, severity)
+        .map(drop)
         .map_err(|e| e.to_string())
 }
 

@@ -8,6 +8,8 @@ use clap::ValueEnum;
 use dynroute_engine::report::{self, Run};
 use dynroute_engine::suite::{self, CaseResult, Route, Status};
 use dynroute_engine::{Refusal, text};
+use dynroute_validator::Config;
+use dynroute_validator::schema::Reasons;
 
 use crate::{USAGE_OR_IO, write_stdout};
 
@@ -45,7 +47,7 @@ pub enum TestFormat {
 /// Runs `dynroute test`: 0 every case passed (and the coverage is enough), 1 failures,
 /// errors or coverage below `--fail-under`, 2 usage or I/O error (a test file that cannot
 /// be read or is malformed).
-pub fn run(args: TestArgs) -> ExitCode {
+pub fn run(args: TestArgs, reasons: &'static dyn Reasons) -> ExitCode {
     if let Some(pct) = args.fail_under
         && !(0.0..=100.0).contains(&pct)
     {
@@ -63,7 +65,7 @@ pub fn run(args: TestArgs) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let (mut run, routes) = match execute(&files) {
+    let (mut run, routes) = match execute(&files, &Config::with_reasons(reasons)) {
         Ok(done) => done,
         Err(message) => {
             eprintln!("dynroute: {message}");
@@ -117,9 +119,9 @@ pub fn run(args: TestArgs) -> ExitCode {
 /// Loaded routes by path, each validated and compiled with its text, or why it could not be.
 type Routes = HashMap<PathBuf, Result<(Route, String), String>>;
 
-/// Runs every case of `files` against its route; a test file that cannot be read or is
-/// malformed is an error.
-pub fn execute(files: &[PathBuf]) -> Result<(Run, Routes), String> {
+/// Runs every case of `files` against its route, each route checked with `config`; a test
+/// file that cannot be read or is malformed is an error.
+pub fn execute(files: &[PathBuf], config: &Config) -> Result<(Run, Routes), String> {
     let mut routes: HashMap<PathBuf, Result<(Route, String), String>> = HashMap::new();
     let mut run = Run {
         files: Vec::new(),
@@ -144,7 +146,9 @@ pub fn execute(files: &[PathBuf]) -> Result<(Run, Routes), String> {
         for mut case in cases {
             let path = normalize(&folder.join(&case.route));
             case.route = path.display().to_string();
-            let loaded = routes.entry(path.clone()).or_insert_with(|| load(&path));
+            let loaded = routes
+                .entry(path.clone())
+                .or_insert_with(|| load(&path, config));
             results.push(match loaded {
                 Ok((route, _)) => suite::run_case(&case, route),
                 Err(message) => CaseResult {
@@ -162,11 +166,11 @@ pub fn execute(files: &[PathBuf]) -> Result<(Run, Routes), String> {
 }
 
 /// A route file, validated and compiled, with its text for positions.
-fn load(path: &Path) -> Result<(Route, String), String> {
+fn load(path: &Path, config: &Config) -> Result<(Route, String), String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the route {name}: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    match dynroute_engine::load(&name, bytes) {
+    match dynroute_engine::load(&name, bytes, config) {
         Ok(graph) => Ok((Route { graph }, text)),
         Err(Refusal::Invalid(report)) => {
             let first = report

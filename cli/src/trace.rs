@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use dynroute_engine::{Draw, Pins, Refusal, Request, Script, render};
+use dynroute_validator::Config;
 use dynroute_validator::draw::GraphFormat;
 use dynroute_validator::output::{self, Format};
+use dynroute_validator::schema::Reasons;
 use serde_json::Value;
 
 use crate::{USAGE_OR_IO, read, write_stdout};
@@ -63,7 +65,8 @@ pub enum TraceFormat {
 }
 
 /// Runs `dynroute trace`: 0 traced (whatever the outcome), 1 invalid route, 2 usage or I/O.
-pub fn run(args: TraceArgs) -> ExitCode {
+pub fn run(args: TraceArgs, reasons: &'static dyn Reasons) -> ExitCode {
+    let config = Config::with_reasons(reasons);
     let (request, pins) = match request(&args).and_then(|r| Ok((r, pins(&args)?))) {
         Ok(parts) => parts,
         Err(message) => {
@@ -78,7 +81,7 @@ pub fn run(args: TraceArgs) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let graph = match dynroute_engine::load(&name, bytes.clone()) {
+    let graph = match dynroute_engine::load(&name, bytes.clone(), &config) {
         Ok(graph) => graph,
         Err(Refusal::Invalid(report)) => {
             // Standard output is the trace; the reasons it cannot be made go to standard error.
@@ -104,13 +107,14 @@ pub fn run(args: TraceArgs) -> ExitCode {
             }
         },
         TraceFormat::Mermaid => {
-            let drawing = match dynroute_validator::draw_bytes(&name, bytes, GraphFormat::Mermaid) {
-                Ok(dynroute_validator::Drawing::Picture(picture)) => picture,
-                _ => {
-                    eprintln!("dynroute: {name}: the route cannot be drawn");
-                    return ExitCode::from(1);
-                }
-            };
+            let drawing =
+                match dynroute_validator::draw_bytes(&name, bytes, GraphFormat::Mermaid, &config) {
+                    Ok(dynroute_validator::Drawing::Picture(picture)) => picture,
+                    _ => {
+                        eprintln!("dynroute: {name}: the route cannot be drawn");
+                        return ExitCode::from(1);
+                    }
+                };
             let visited: Vec<String> = trace
                 .path
                 .iter()

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use dynroute_validator::output::{self, Failure, Format};
+use dynroute_validator::schema::Reasons;
 use dynroute_validator::{Config, Report, Severity, registry};
 use serde_json::json;
 
@@ -206,8 +207,12 @@ fn colour(choice: Colour, env: impl Fn(&str) -> Option<String>, terminal: bool) 
 
 /// Runs `dynroute validate`; `matches` are its own argument matches (for the order of
 /// `--allow`, `--warn` and `--deny`).
-pub fn run(args: ValidateArgs, matches: &clap::ArgMatches) -> ExitCode {
-    match check(&args, matches) {
+pub fn run(
+    args: ValidateArgs,
+    matches: &clap::ArgMatches,
+    reasons: &'static dyn Reasons,
+) -> ExitCode {
+    match check(&args, matches, reasons) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("dynroute: {message}");
@@ -218,7 +223,11 @@ pub fn run(args: ValidateArgs, matches: &clap::ArgMatches) -> ExitCode {
 
 /// Everything `run` does; an `Err` is a usage error, a mistake in a settings file, or
 /// output that cannot be written.
-fn check(args: &ValidateArgs, matches: &clap::ArgMatches) -> Result<ExitCode, String> {
+fn check(
+    args: &ValidateArgs,
+    matches: &clap::ArgMatches,
+    reasons: &'static dyn Reasons,
+) -> Result<ExitCode, String> {
     let format = Format::from(args.format);
     if args.statistics && !matches!(format, Format::Human | Format::Short | Format::Json) {
         return Err(format!(
@@ -259,7 +268,7 @@ fn check(args: &ValidateArgs, matches: &clap::ArgMatches) -> Result<ExitCode, St
         let path = input_path(&input);
         let folder = path.and_then(Path::parent).unwrap_or(&cwd);
         let governing = finder.for_dir(folder)?;
-        let config = config_for(args, &flags, governing.as_deref(), path);
+        let config = config_for(args, &flags, governing.as_deref(), path, reasons);
         let (name, source) = match input {
             // Standard input is read on this thread (files by the thread that checks them).
             Input::Stdin { name, .. } => (name, Source::Read(crate::read("-").map(|r| r.1))),
@@ -351,14 +360,15 @@ fn input_path(input: &Input) -> Option<&Path> {
 /// What one input is checked with: the governing settings file's rules, then the flags
 /// (which win), then the settings file's per-file ignores for the input's path; the
 /// settings file's `max_diagnostics` unless the flag is given (none with `--statistics`,
-/// which counts every finding).
+/// which counts every finding); `reasons` say why a file fails the route schema.
 fn config_for(
     args: &ValidateArgs,
     flags: &[(String, Option<Severity>)],
     governing: Option<&Settings>,
     path: Option<&Path>,
+    reasons: &'static dyn Reasons,
 ) -> Config {
-    let mut config = Config::default();
+    let mut config = Config::with_reasons(reasons);
     let from_file = governing.map_or(&[][..], |s| &s.rules[..]);
     // Every name was checked when the settings file and the flags were read.
     for (rule, severity) in from_file.iter().chain(flags) {

@@ -30,7 +30,7 @@
 //!    "outputs": {"success": {"elementId": "e"}, "fallback": {"elementId": "e"}}},
 //!   {"id": "e", "type": "end", "outputs": {}}
 //! ]}"#;
-//! let graph = load("route.json", text.to_vec()).expect("a valid route");
+//! let graph = load("route.json", text.to_vec(), &Default::default()).expect("a valid route");
 //! let request: Request = serde_json::from_str(r#"{"metadata": {"plan": "free"}}"#)?;
 //! let t = trace(&graph, &request, &Pins::default());
 //! assert_eq!(t.outcome, Outcome::Served);
@@ -87,10 +87,11 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// Validates a route file's bytes and compiles the route. Warnings do not refuse a route.
-pub fn load(file: &str, bytes: Vec<u8>) -> Result<Graph, Refusal> {
-    let mut report = dynroute_validator::check_bytes(file, bytes, &Config::default())
-        .map_err(Refusal::Schema)?;
+/// Validates a route file's bytes with `config` and compiles the route. Errors refuse a
+/// route, warnings do not.
+pub fn load(file: &str, bytes: Vec<u8>, config: &Config) -> Result<Graph, Refusal> {
+    let mut report =
+        dynroute_validator::check_bytes(file, bytes, config).map_err(Refusal::Schema)?;
     report.diagnostics.retain(|d| d.severity == Severity::Error);
     if !report.diagnostics.is_empty() {
         return Err(Refusal::Invalid(report));

@@ -158,8 +158,12 @@ fn limited_route() -> suite::Route {
          "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ]});
-    let graph = dynroute_engine::load("limits.json", text.to_string().into_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let graph = dynroute_engine::load(
+        "limits.json",
+        text.to_string().into_bytes(),
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     suite::Route { graph }
 }
 

@@ -113,6 +113,7 @@ fn growth(c: &mut Criterion) {
                     "d.json",
                     black_box(text.as_bytes().to_vec()),
                     GraphFormat::Mermaid,
+                    &config,
                 )
                 .expect("schema")
             });

@@ -48,12 +48,20 @@ pub use registry::{RULES, Rule, Severity};
 
 use crate::registry::names;
 
-/// What the pipeline reports: per-rule severity overrides (`--allow`, `--warn`, `--deny`) and
-/// the most findings kept per file.
-#[derive(Debug, Clone, Default)]
+/// What the pipeline reports: per-rule severity overrides (`--allow`, `--warn`, `--deny`),
+/// the most findings kept per file, and what says why a file fails the route schema (by
+/// default the schema compiled in this process, [`schema::Compiled`]).
+#[derive(Debug, Clone)]
 pub struct Config {
     overrides: HashMap<&'static str, Option<Severity>>,
     limit: Option<usize>,
+    reasons: &'static dyn schema::Reasons,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::with_reasons(&schema::Compiled)
+    }
 }
 
 /// A rule setting that cannot be made.
@@ -87,14 +95,30 @@ impl ConfigError {
 pub const FIXED_RULES: [&str; 2] = [names::INVALID_JSON, names::SCHEMA];
 
 impl Config {
-    /// Sets a rule's severity; `None` turns the rule off. A later setting of the same rule
-    /// replaces an earlier one. `invalid-json` and `schema` can only be set to error.
-    pub fn set(&mut self, rule: &str, severity: Option<Severity>) -> Result<(), ConfigError> {
+    /// The default settings, with `reasons` saying why a file fails the route schema.
+    pub fn with_reasons(reasons: &'static dyn schema::Reasons) -> Self {
+        Config {
+            overrides: HashMap::new(),
+            limit: None,
+            reasons,
+        }
+    }
+
+    /// Whether a rule can be given a severity: the rule's own name when it can (an unknown
+    /// name is refused with the closest rule; `invalid-json` and `schema` are always errors).
+    pub fn check(rule: &str, severity: Option<Severity>) -> Result<&'static str, ConfigError> {
         let rule = registry::rule(rule).ok_or_else(|| ConfigError::unknown(rule))?;
         if FIXED_RULES.contains(&rule.name) && severity != Some(Severity::Error) {
             return Err(ConfigError::Fixed(rule.name));
         }
-        self.overrides.insert(rule.name, severity);
+        Ok(rule.name)
+    }
+
+    /// Sets a rule's severity; `None` turns the rule off. A later setting of the same rule
+    /// replaces an earlier one. `invalid-json` and `schema` can only be set to error.
+    pub fn set(&mut self, rule: &str, severity: Option<Severity>) -> Result<(), ConfigError> {
+        let name = Config::check(rule, severity)?;
+        self.overrides.insert(name, severity);
         Ok(())
     }
 
@@ -158,7 +182,8 @@ impl Report {
 }
 
 /// Checks a file's bytes. Bytes that are not UTF-8 give one `invalid-json` finding at the
-/// first invalid sequence. Fails only when the embedded schema is unusable.
+/// first invalid sequence. Fails only when the embedded schema is unusable or the config's
+/// [`schema::Reasons`] cannot say why the file fails it.
 pub fn check_bytes(
     file: &str,
     bytes: Vec<u8>,
@@ -193,7 +218,8 @@ pub fn check_bytes(
 }
 
 /// Checks one file's text. `file` is only copied into the diagnostics. Fails only when the
-/// embedded schema is unusable, which is a build defect, not a property of the input.
+/// embedded schema is unusable, which is a build defect, not a property of the input, or
+/// when the config's [`schema::Reasons`] cannot say why the file fails it.
 /// Findings beyond [`Config::limit`] are left out; [`check_bytes`] counts them.
 pub fn check_source(
     file: &str,
@@ -224,7 +250,7 @@ fn check_text(
         }
     };
     let duplicates = std::mem::take(&mut parsed.duplicates);
-    let findings = findings(schema, parsed.root(), duplicates)?;
+    let findings = findings(schema, config.reasons, text, parsed.root(), duplicates)?;
     let wanted: Vec<(&str, bool)> = findings
         .iter()
         .map(|f| (f.pointer.as_str(), f.at_key))
@@ -236,10 +262,12 @@ fn check_text(
     Ok(to_diagnostics(file, text, findings, &ranges, config))
 }
 
-/// Runs every rule after parsing. Rules run as far as the document allows: schema errors
-/// do not stop the graph rules, which read whatever is well-formed.
+/// Runs every rule after parsing `text` into `value`. Rules run as far as the document
+/// allows: schema errors do not stop the graph rules, which read whatever is well-formed.
 fn findings(
     schema: &schema::RouteSchema,
+    reasons: &dyn schema::Reasons,
+    text: &str,
     value: tree::Json<'_>,
     mut out: Vec<Finding>,
 ) -> Result<Vec<Finding>, schema::SchemaError> {
@@ -254,24 +282,18 @@ fn findings(
         .elements
         .as_ref()
         .filter(|(elements, _)| elements.is_array());
-    // The quick verdict first: the compiled validators only say why a file fails. A route's
-    // elements are its own `elements`, which the route's verdict covers.
+    // The quick verdict first: the reasons only say why a file fails. A route's elements
+    // are its own `elements`, which the route's verdict covers.
     let valid = match (&doc.route, elements) {
         (Some((route, _)), _) => verdict::route(*route),
         (None, Some((elements, _))) => elements.items().all(verdict::element),
         (None, None) => false,
     };
-    if let Some((route, pointer)) = doc.route.as_ref().filter(|_| !valid) {
-        schema.check_route(*route, elements.map(|(e, _)| *e), pointer, &mut out)?;
+    if !valid {
+        reasons.explain(text, &doc, &mut out)?;
     }
     // Without an elements array there is no graph; the document schema has reported why.
-    let mut graph = None;
-    if let Some((elements, pointer)) = elements {
-        if !valid {
-            schema.check_elements(*elements, pointer, &mut out)?;
-        }
-        graph = Some(route::Route::new(*elements, pointer));
-    }
+    let graph = elements.map(|(elements, pointer)| route::Route::new(*elements, pointer));
     // Only a route document's own keys are route fields: an API response's are not.
     let document = match (&doc.route, doc.shape) {
         (Some((route, pointer)), document::Shape::Route) => Some((*route, pointer.as_str())),
@@ -295,11 +317,13 @@ pub enum Drawing {
 }
 
 /// Draws the route graph in a file's bytes, tolerating everything but what leaves no graph
-/// (as the graph rules do). Fails only when the embedded schema is unusable.
+/// (as the graph rules do). A file without one is checked with `config` to say why. Fails
+/// only when the embedded schema is unusable or the reasons cannot be had.
 pub fn draw_bytes(
     file: &str,
     bytes: Vec<u8>,
     format: draw::GraphFormat,
+    config: &Config,
 ) -> Result<Drawing, schema::SchemaError> {
     if let Ok(text) = std::str::from_utf8(&bytes)
         && let Ok(parsed) = parse::parse(text)
@@ -311,7 +335,7 @@ pub fn draw_bytes(
         let route = route::Route::new(elements, &pointer);
         return Ok(Drawing::Picture(draw::draw(&route, format)));
     }
-    let mut report = check_bytes(file, bytes, &Config::default())?;
+    let mut report = check_bytes(file, bytes, config)?;
     report.diagnostics.retain(|d| d.severity == Severity::Error);
     Ok(Drawing::Undrawable(report))
 }
@@ -383,7 +407,13 @@ mod tests {
     use crate::draw::GraphFormat;
 
     fn draw(text: &[u8]) -> Drawing {
-        draw_bytes("in.json", text.to_vec(), GraphFormat::Mermaid).expect("schema compiles")
+        draw_bytes(
+            "in.json",
+            text.to_vec(),
+            GraphFormat::Mermaid,
+            &Config::default(),
+        )
+        .expect("schema compiles")
     }
 
     #[test]
@@ -439,5 +469,69 @@ mod tests {
                 report.diagnostics
             );
         }
+    }
+
+    /// Reasons that answer with one finding at the route's name, or fail, and count the
+    /// texts they were asked about.
+    #[derive(Debug)]
+    struct Counted {
+        fail: bool,
+        asked: std::sync::Mutex<Vec<String>>,
+    }
+
+    impl schema::Reasons for Counted {
+        fn explain(
+            &self,
+            text: &str,
+            document: &document::Document<'_>,
+            out: &mut Vec<Finding>,
+        ) -> Result<(), schema::SchemaError> {
+            self.asked.lock().unwrap().push(text.to_string());
+            if self.fail {
+                return Err(schema::SchemaError::Reasons("no helper".to_string()));
+            }
+            let at = document.route.as_ref().map_or("", |(_, p)| p.as_str());
+            out.push(Finding::new(
+                names::SCHEMA,
+                format!("{at}/name"),
+                "said",
+                "so",
+            ));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_reasons_are_asked_only_about_a_file_that_fails_the_verdict() {
+        static ANSWERS: Counted = Counted {
+            fail: false,
+            asked: std::sync::Mutex::new(Vec::new()),
+        };
+        let config = Config::with_reasons(&ANSWERS);
+        let valid = include_str!("../../spec/examples/valid/support-route.json");
+        assert!(check_source("v.json", valid, &config).unwrap().is_empty());
+        assert!(ANSWERS.asked.lock().unwrap().is_empty());
+
+        let invalid = "{\"name\": \"r\",\n \"elements\": 5}";
+        let found = check_source("i.json", invalid, &config).unwrap();
+        assert_eq!(*ANSWERS.asked.lock().unwrap(), [invalid]);
+        let said: Vec<_> = found
+            .iter()
+            .map(|d| (d.rule, d.message.as_str(), d.pointer.as_str(), d.line))
+            .collect();
+        assert_eq!(said, [("schema", "said", "/name", 1)]);
+    }
+
+    #[test]
+    fn reasons_that_cannot_answer_fail_the_check() {
+        static NONE: Counted = Counted {
+            fail: true,
+            asked: std::sync::Mutex::new(Vec::new()),
+        };
+        let error = check_source("i.json", "{}", &Config::with_reasons(&NONE)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot say why the file does not match the route schema: no helper"
+        );
     }
 }

@@ -22,6 +22,7 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::{Value, json};
 
 use crate::diagnostic::Finding;
+use crate::document::Document;
 use crate::fields::{ElementFields, KnownFields, Names};
 use crate::parse;
 use crate::pointer::push_token;
@@ -52,6 +53,48 @@ pub enum SchemaError {
         /// The compiler's message.
         message: String,
     },
+    /// The [`Reasons`] in use could not say why a file fails the schema.
+    #[error("cannot say why the file does not match the route schema: {0}")]
+    Reasons(String),
+}
+
+/// Says why a document fails the route schema, once the quick verdict (generated at build
+/// time) has found that it does: the findings the schema check adds for it.
+///
+/// [`Compiled`] compiles the schema in this process (the default of [`crate::Config`]).
+/// Another implementation may ask a process that does, so that a binary that only checks
+/// files need not link the JSON Schema compiler: the pre-commit hook does that.
+pub trait Reasons: Sync + std::fmt::Debug {
+    /// Appends the schema findings of `document`, found in `text`, to `out`.
+    fn explain(
+        &self,
+        text: &str,
+        document: &Document<'_>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), SchemaError>;
+}
+
+/// The reasons of the embedded route schema, compiled in this process on first use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Compiled;
+
+impl Reasons for Compiled {
+    fn explain(
+        &self,
+        _text: &str,
+        document: &Document<'_>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), SchemaError> {
+        let schema = embedded()?;
+        let elements = document.elements.as_ref().filter(|(e, _)| e.is_array());
+        if let Some((route, pointer)) = &document.route {
+            schema.check_route(*route, elements.map(|(e, _)| *e), pointer, out)?;
+        }
+        if let Some((elements, pointer)) = elements {
+            schema.check_elements(*elements, pointer, out)?;
+        }
+        Ok(())
+    }
 }
 
 /// One branch of the element union.
