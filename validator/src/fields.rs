@@ -1,6 +1,13 @@
-//! The property names a route may use, place by place: what the route schema declares (the
-//! schema step reads them out of spec/route.schema.json) and what the `ignored-property` check
-//! compares a document's keys with.
+//! The property names a route may use, place by place: what the route schema declares and
+//! what the `ignored-property` check compares a document's keys with. Those of the embedded
+//! schema are read out of spec/route.schema.json at build time (`generated.rs`, written by
+//! `cargo xtask generate` with the `schema` module's reader, whose tests hold the two equal),
+//! so that no run parses the schema to learn them.
+
+use std::sync::OnceLock;
+
+#[rustfmt::skip]
+mod generated;
 
 /// The key editors read to find a document's JSON Schema (`"$schema":
 /// "../route.schema.json"` gives completion in route files). It is for tools, not the API,
@@ -30,6 +37,27 @@ pub struct ElementFields {
 }
 
 impl KnownFields {
+    /// The property names of the embedded route schema (spec/route.schema.json), made once
+    /// per process from the tables generated at build time.
+    pub fn route_schema() -> &'static KnownFields {
+        static FIELDS: OnceLock<KnownFields> = OnceLock::new();
+        FIELDS.get_or_init(|| {
+            let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Names>();
+            KnownFields {
+                route: names(generated::ROUTE),
+                elements: generated::ELEMENTS
+                    .iter()
+                    .map(|&(tag, element, properties, outputs)| ElementFields {
+                        tag: tag.to_string(),
+                        element: names(element),
+                        properties: properties.map(names),
+                        outputs: outputs.map(names),
+                    })
+                    .collect(),
+            }
+        })
+    }
+
     /// The fields of an element type.
     pub fn element(&self, tag: &str) -> Option<&ElementFields> {
         self.elements.iter().find(|e| e.tag == tag)

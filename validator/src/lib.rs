@@ -235,7 +235,6 @@ fn check_text(
     text: &str,
     config: &Config,
 ) -> Result<(Vec<Diagnostic>, Counts), schema::SchemaError> {
-    let schema = schema::embedded()?;
     let mut parsed = match parse::parse(text) {
         Ok(p) => p,
         Err(e) => {
@@ -250,7 +249,7 @@ fn check_text(
         }
     };
     let duplicates = std::mem::take(&mut parsed.duplicates);
-    let findings = findings(schema, config.reasons, text, parsed.root(), duplicates)?;
+    let findings = findings(config.reasons, text, parsed.root(), duplicates)?;
     let wanted: Vec<(&str, bool)> = findings
         .iter()
         .map(|f| (f.pointer.as_str(), f.at_key))
@@ -265,7 +264,6 @@ fn check_text(
 /// Runs every rule after parsing `text` into `value`. Rules run as far as the document
 /// allows: schema errors do not stop the graph rules, which read whatever is well-formed.
 fn findings(
-    schema: &schema::RouteSchema,
     reasons: &dyn schema::Reasons,
     text: &str,
     value: tree::Json<'_>,
@@ -300,7 +298,7 @@ fn findings(
         _ => None,
     };
     rules::run(
-        &rules::Context::new(document, graph, &schema.fields),
+        &rules::Context::new(document, graph, fields::KnownFields::route_schema()),
         &mut out,
     );
     Ok(out)

@@ -444,6 +444,23 @@ mod tests {
         schema.compile().expect("the embedded schema compiles");
     }
 
+    /// The tables generated at build time are what the reader finds in the embedded schema
+    /// (`cargo xtask check` also finds them stale when the schema changes).
+    #[test]
+    fn the_generated_names_are_those_the_embedded_schema_declares() {
+        let read = embedded().expect("the embedded schema reads");
+        assert_eq!(KnownFields::route_schema(), &read.fields);
+        let model = KnownFields::route_schema()
+            .element("model")
+            .expect("a model element");
+        assert!(
+            model
+                .properties
+                .as_ref()
+                .is_some_and(|p| p.contains("provider"))
+        );
+    }
+
     #[test]
     fn a_schema_without_a_union_is_refused_where_it_should_be() {
         let error = RouteSchema::read(r#"{"properties": {"elements": {"items": {}}}}"#)

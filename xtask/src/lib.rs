@@ -21,6 +21,9 @@ pub const ROUTE_PREDICATES: &str = "validator/src/verdict/generated.rs";
 /// The predicates written there: name and JSON pointer into the route schema.
 pub const PREDICATE_ENTRIES: &[(&str, &str)] =
     &[("route", ""), ("element", "/properties/elements/items")];
+/// Where the route schema's property names go, as tables (`dynroute-validator`'s `fields`
+/// module includes them), so that no process parses the schema to learn them.
+pub const ROUTE_FIELDS: &str = "validator/src/fields/generated.rs";
 /// A schema using every keyword the predicate generator checks, and where its predicates go
 /// (a test of `dynroute-validator` holds them to a JSON Schema validator).
 pub const KEYWORD_SCHEMA: &str = "validator/tests/fixtures/predicate-keywords.schema.json";
@@ -97,8 +100,11 @@ pub fn expected_files(
     if let Some(schema) = output.document_schema {
         progress(format!("writing the predicates of {ROUTE_SCHEMA}"));
         let predicates = predicates(&schema, ROUTE_SCHEMA, ROUTE_PREDICATES, PREDICATE_ENTRIES)?;
+        progress(format!("writing the property names of {ROUTE_SCHEMA}"));
+        let fields = fields(&schema)?;
         files.push((PathBuf::from(ROUTE_SCHEMA), schema));
         files.push((PathBuf::from(ROUTE_PREDICATES), predicates));
+        files.push((PathBuf::from(ROUTE_FIELDS), fields));
     }
     progress(format!("writing the predicates of {KEYWORD_SCHEMA}"));
     let keywords = read(&root.join(KEYWORD_SCHEMA))?;
@@ -131,6 +137,51 @@ fn predicates(
     dynroute_codegen::render::render(tokens, out, schema_path).map_err(|source| {
         TaskError::Generate {
             path: PathBuf::from(schema_path),
+            source,
+        }
+    })
+}
+
+/// The property names of the route schema `schema`, as the validator reads them
+/// ([`dynroute_validator::schema::RouteSchema::read`]), written as constant tables: plain
+/// strings and slices, so that the validator (which this crate builds on) compiles whatever
+/// the tables hold.
+fn fields(schema: &str) -> Result<String, TaskError> {
+    let read = dynroute_validator::schema::RouteSchema::read(schema).map_err(|e| {
+        TaskError::Predicates {
+            path: PathBuf::from(ROUTE_SCHEMA),
+            message: format!(": {e}"),
+        }
+    })?;
+    fn names(names: &dynroute_validator::fields::Names) -> proc_macro2::TokenStream {
+        let names = names.iter();
+        quote::quote! { &[#(#names),*] }
+    }
+    let optional = |list: Option<&dynroute_validator::fields::Names>| match list.map(names) {
+        Some(list) => quote::quote! { Some(#list) },
+        None => quote::quote! { None },
+    };
+    let route = names(&read.fields.route);
+    let elements = read.fields.elements.iter().map(|e| {
+        let (tag, element) = (&e.tag, names(&e.element));
+        let (properties, outputs) = (
+            optional(e.properties.as_ref()),
+            optional(e.outputs.as_ref()),
+        );
+        quote::quote! { (#tag, #element, #properties, #outputs) }
+    });
+    let tokens = quote::quote! {
+        /// The property names declared on a route document, sorted.
+        pub(crate) const ROUTE: &[&str] = #route;
+
+        /// Per element type, in schema order: its tag, the names declared on the element,
+        /// those inside its `properties` object (when it has one) and its output names (when
+        /// `outputs` is a fixed-shape object, not a map), each sorted.
+        pub(crate) const ELEMENTS: &[(&str, &[&str], Option<&[&str]>, Option<&[&str]>)] = &[#(#elements),*];
+    };
+    dynroute_codegen::render::render(tokens, ROUTE_FIELDS, ROUTE_SCHEMA).map_err(|source| {
+        TaskError::Generate {
+            path: PathBuf::from(ROUTE_SCHEMA),
             source,
         }
     })
