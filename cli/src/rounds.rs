@@ -17,7 +17,9 @@
 //! be from a pool that is waited on.
 //!
 //! With one thread, or a single input, everything is checked on the calling thread when it
-//! is taken, and no thread is started.
+//! is taken, and no thread is started. Without `--jobs`, the cores are counted when a second
+//! input comes (counting reads the cgroup's CPU quota: a tenth of the hook's time on a
+//! typical file).
 
 use std::collections::VecDeque;
 use std::io::Read;
@@ -132,7 +134,9 @@ enum Round {
 /// The rounds of one command, in the order of their inputs. The rounds started form the
 /// front of `queue`.
 pub struct Rounds {
-    threads: usize,
+    /// The threads to check on: as given, or one per core, found out when a pool is first
+    /// worth starting (a single file never needs to know; finding out reads cgroup files).
+    threads: Option<usize>,
     pool: Option<rayon::ThreadPool>,
     filling: Vec<Job>,
     queue: VecDeque<Round>,
@@ -155,12 +159,8 @@ impl Rounds {
     }
 
     fn bounded(jobs: Option<usize>, ahead_per_thread: usize, held_bytes: usize) -> Self {
-        let threads = match jobs {
-            Some(n) if n > 0 => n,
-            _ => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-        };
         Rounds {
-            threads,
+            threads: jobs.filter(|&n| n > 0),
             pool: None,
             filling: Vec::with_capacity(ROUND_FILES),
             queue: VecDeque::new(),
@@ -236,10 +236,10 @@ impl Rounds {
         self.collect();
         while let Some(Round::Waiting(jobs)) = self.queue.get(self.started) {
             let files = jobs.len();
-            if self.running >= self.threads.saturating_mul(RUNNING_PER_THREAD)
-                || self.ahead >= self.threads.saturating_mul(self.ahead_per_thread)
+            if !self.pool_ready()
+                || self.running >= self.threads().saturating_mul(RUNNING_PER_THREAD)
+                || self.ahead >= self.threads().saturating_mul(self.ahead_per_thread)
                 || self.held.load(Ordering::Relaxed) >= self.held_bytes
-                || !self.pool_ready()
             {
                 return;
             }
@@ -281,10 +281,17 @@ impl Rounds {
         }
     }
 
+    /// The threads to check on, found out on first use.
+    fn threads(&mut self) -> usize {
+        *self.threads.get_or_insert_with(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        })
+    }
+
     /// Whether the pool is there, starting it if it is worth it: not for one thread or one
     /// file, and with no more threads than files when fewer than a round are known.
     fn pool_ready(&mut self) -> bool {
-        if self.pool.is_none() && self.threads > 1 {
+        if self.pool.is_none() && self.threads != Some(1) {
             let known = self.filling.len()
                 + self
                     .queue
@@ -294,19 +301,19 @@ impl Rounds {
                         Round::Started { files, .. } | Round::Done { files, .. } => *files,
                     })
                     .sum::<usize>();
-            if known < 2 {
+            if known < 2 || self.threads() < 2 {
                 return false;
             }
             // Rounds fill up while the walk goes on: a full one says more may come.
             let threads = if known >= ROUND_FILES {
-                self.threads
+                self.threads()
             } else {
-                self.threads.min(known)
+                self.threads().min(known)
             };
             self.pool = build_pool(threads);
             if self.pool.is_none() {
                 // Without threads of its own, the command checks on this one.
-                self.threads = 1;
+                self.threads = Some(1);
             }
         }
         self.pool.is_some()
@@ -455,5 +462,22 @@ mod tests {
         assert_eq!(round.len(), 1);
         assert!(rounds.next().is_none());
         assert!(rounds.pool.is_none());
+    }
+
+    #[test]
+    fn the_cores_are_counted_only_when_a_second_file_comes() {
+        let mut rounds = Rounds::new(None);
+        rounds.push(job(1));
+        assert_eq!(rounds.threads, None);
+        rounds.push(job(2));
+        rounds.seal();
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        assert_eq!(rounds.threads, Some(cores));
+        assert_eq!(rounds.pool.is_some(), cores > 1);
+        let names: Vec<String> = std::iter::from_fn(|| rounds.next())
+            .flat_map(|round| round.expect("checked"))
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, ["f1", "f2"]);
     }
 }
