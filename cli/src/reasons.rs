@@ -21,24 +21,28 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use dynroute_validator::document::{self, Document};
 use dynroute_validator::schema::{Compiled, ROUTE_SCHEMA, Reasons, SchemaError};
 use dynroute_validator::{Finding, parse, registry};
 use serde_json::{Value, json};
 
-/// The route schema and the package version, as 16 hexadecimal digits (FNV-1a).
-pub fn fingerprint() -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in ROUTE_SCHEMA
-        .bytes()
-        .chain([0])
-        .chain(env!("CARGO_PKG_VERSION").bytes())
-    {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+/// The route schema and the package version, as 16 hexadecimal digits (FNV-1a), worked out
+/// once per process.
+pub fn fingerprint() -> &'static str {
+    static FINGERPRINT: OnceLock<String> = OnceLock::new();
+    FINGERPRINT.get_or_init(|| {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in ROUTE_SCHEMA
+            .bytes()
+            .chain([0])
+            .chain(env!("CARGO_PKG_VERSION").bytes())
+        {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    })
 }
 
 /// Reasons asked of a helper program installed in the folder of the running program.
@@ -102,14 +106,12 @@ impl Helper {
 
     /// One question and its answer, or why there is none.
     fn ask(&self, channel: &mut Channel, text: &str) -> Result<Vec<Finding>, String> {
-        let question = json!({"schema": fingerprint(), "text": text});
+        // One write for the whole line: the pipe is not buffered.
+        let mut question = serde_json::to_vec(&json!({"schema": fingerprint(), "text": text}))
+            .map_err(|e| format!("cannot write the question: {e}"))?;
+        question.push(b'\n');
         let lost = |e: std::io::Error| format!("{} stopped answering: {e}", self.program);
-        serde_json::to_writer(&mut channel.input, &question).map_err(|e| lost(e.into()))?;
-        channel
-            .input
-            .write_all(b"\n")
-            .and_then(|()| channel.input.flush())
-            .map_err(lost)?;
+        channel.input.write_all(&question).map_err(lost)?;
         let mut line = String::new();
         if channel.output.read_line(&mut line).map_err(lost)? == 0 {
             return Err(format!("{} ended without an answer", self.program));
@@ -221,7 +223,7 @@ fn answer_all(mut input: impl BufRead, output: &mut impl Write) -> std::io::Resu
 fn reasons_for(line: &str) -> Result<Vec<Finding>, String> {
     let question: Value =
         serde_json::from_str(line).map_err(|e| format!("the question is not JSON: {e}"))?;
-    if question.get("schema").and_then(Value::as_str) != Some(fingerprint().as_str()) {
+    if question.get("schema").and_then(Value::as_str) != Some(fingerprint()) {
         return Err(format!(
             "dynroute-hook-reasons {} was built from another route schema or version than the \
              program that asks; install both from the same source",
