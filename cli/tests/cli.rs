@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
 fn example(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../spec/examples")
@@ -18,15 +20,10 @@ fn dynroute(args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("dynroute runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin is piped")
-            .write_all(input.as_bytes())
-            .expect("stdin accepts input");
+    match stdin {
+        Some(input) => support::feed(&mut child, input.as_bytes()),
+        None => drop(child.stdin.take()),
     }
-    drop(child.stdin.take());
     child.wait_with_output().expect("dynroute finishes")
 }
 

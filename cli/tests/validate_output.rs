@@ -3,10 +3,11 @@
 //! machine format, rule settings read in command-line order, and colour as the environment
 //! asks.
 
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+
+mod support;
 
 fn run(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dynroute"));
@@ -22,12 +23,7 @@ fn run(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
         command.env(k, v);
     }
     let mut child = command.spawn().expect("dynroute runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin)
-        .expect("stdin accepts input");
+    support::feed(&mut child, stdin);
     child.wait_with_output().expect("dynroute finishes")
 }
 

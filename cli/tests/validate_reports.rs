@@ -2,11 +2,12 @@
 //! `--output-file`, `--stdin-filename`, the JUnit XML and GitLab Code Quality formats (with
 //! unreadable inputs in both), and the "did you mean" of an unknown rule.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+
+mod support;
 
 fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dynroute"))
@@ -20,12 +21,7 @@ fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("dynroute runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin)
-        .expect("stdin accepts input");
+    support::feed(&mut child, stdin);
     child.wait_with_output().expect("dynroute finishes")
 }
 

@@ -90,14 +90,22 @@ pub fn run_in(dir: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> std
         });
     let mut child = command.spawn().expect("dynroute runs");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(input)
-            .expect("stdin accepts input");
+        feed(&mut child, input);
     }
     child.wait_with_output().expect("dynroute finishes")
+}
+
+/// Writes `input` to a child's standard input and closes it. A child that stops before it
+/// reads its input (a usage error) closes the pipe first: that is not a failure of the test.
+pub fn feed(child: &mut Child, input: &[u8]) {
+    let written = child.stdin.take().expect("stdin is piped").write_all(input);
+    if let Err(e) = written {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "stdin accepts input: {e}"
+        );
+    }
 }
 
 /// A process's standard output as text.
