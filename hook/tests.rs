@@ -155,3 +155,27 @@ fn without_its_helper_the_hook_passes_valid_files_and_names_what_is_missing() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_route_test_on_a_route_that_fails_the_schema_gives_the_schemas_reason() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/examples/invalid/schema.json");
+    std::fs::copy(example, folder.path().join("bad.json")).expect("copied");
+    let test = folder.path().join("bad.test.yaml");
+    std::fs::write(
+        &test,
+        "route: bad.json\ncases:\n  - name: any\n    request: {}\n    expect: {provider: openai}\n",
+    )
+    .expect("written");
+    let out = run(HOOK, &["test"], &[test]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[schema]: \"window\" is a required property"),
+        "{text}"
+    );
+}
