@@ -97,7 +97,7 @@ fn the_hook_finds_what_the_validator_finds_in_its_own_process() {
 }
 
 #[test]
-fn many_files_that_fail_the_schema_share_one_helper() {
+fn many_files_that_fail_the_schema_on_four_threads_get_the_validators_findings() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/examples/invalid/schema.json");
     let text = std::fs::read_to_string(example).expect("readable");

@@ -185,7 +185,8 @@ fn checked(dir: &Path) -> Result<Vec<local::LocalRoute>, ExitCode> {
     };
     let tests = crate::test::discover(&[dir.to_path_buf()]).map_err(fail)?;
     if !tests.is_empty() {
-        let (run, _) = crate::test::execute(&tests, &Default::default()).map_err(fail)?;
+        let (run, _) =
+            crate::test::execute(&tests, &dynroute_validator::schema::Compiled).map_err(fail)?;
         let (passed, failed, errors) = run.counts();
         if failed + errors > 0 {
             eprint!("{}", dynroute_engine::report::human(&run));

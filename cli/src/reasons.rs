@@ -58,7 +58,8 @@ pub struct Helper {
 /// A running helper's pipes.
 #[derive(Debug)]
 struct Channel {
-    /// Kept so that the helper is not waited for before the hook exits.
+    /// The helper, left running until its standard input closes (at the latest when the
+    /// hook exits); it is never waited for.
     _child: Child,
     input: ChildStdin,
     output: BufReader<ChildStdout>,

@@ -66,7 +66,7 @@ pub enum Source {
 pub type Outcome = Result<Report, String>;
 
 /// What became of a job: its name, and its outcome (an `Err` only when the embedded schema
-/// is unusable).
+/// is unusable or the reasons cannot say why the file fails it).
 pub type Checked = (String, Result<Outcome, SchemaError>);
 
 impl Job {
@@ -466,9 +466,13 @@ mod tests {
 
     #[test]
     fn the_cores_are_counted_only_when_a_second_file_comes() {
+        let mut alone = Rounds::new(None);
+        alone.push(job(1));
+        assert_eq!(alone.next().expect("one round").expect("checked").len(), 1);
+        assert!(alone.next().is_none());
+        assert_eq!(alone.threads, None);
         let mut rounds = Rounds::new(None);
         rounds.push(job(1));
-        assert_eq!(rounds.threads, None);
         rounds.push(job(2));
         rounds.seal();
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);

@@ -8,7 +8,6 @@ use clap::ValueEnum;
 use dynroute_engine::report::{self, Run};
 use dynroute_engine::suite::{self, CaseResult, Route, Status};
 use dynroute_engine::{Refusal, text};
-use dynroute_validator::Config;
 use dynroute_validator::schema::Reasons;
 
 use crate::{USAGE_OR_IO, write_stdout};
@@ -65,7 +64,7 @@ pub fn run(args: TestArgs, reasons: &'static dyn Reasons) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let (mut run, routes) = match execute(&files, &Config::with_reasons(reasons)) {
+    let (mut run, routes) = match execute(&files, reasons) {
         Ok(done) => done,
         Err(message) => {
             eprintln!("dynroute: {message}");
@@ -119,9 +118,9 @@ pub fn run(args: TestArgs, reasons: &'static dyn Reasons) -> ExitCode {
 /// Loaded routes by path, each validated and compiled with its text, or why it could not be.
 type Routes = HashMap<PathBuf, Result<(Route, String), String>>;
 
-/// Runs every case of `files` against its route, each route checked with `config`; a test
-/// file that cannot be read or is malformed is an error.
-pub fn execute(files: &[PathBuf], config: &Config) -> Result<(Run, Routes), String> {
+/// Runs every case of `files` against its route, `reasons` saying why a route fails the
+/// route schema; a test file that cannot be read or is malformed is an error.
+pub fn execute(files: &[PathBuf], reasons: &'static dyn Reasons) -> Result<(Run, Routes), String> {
     let mut routes: HashMap<PathBuf, Result<(Route, String), String>> = HashMap::new();
     let mut run = Run {
         files: Vec::new(),
@@ -148,7 +147,7 @@ pub fn execute(files: &[PathBuf], config: &Config) -> Result<(Run, Routes), Stri
             case.route = path.display().to_string();
             let loaded = routes
                 .entry(path.clone())
-                .or_insert_with(|| load(&path, config));
+                .or_insert_with(|| load(&path, reasons));
             results.push(match loaded {
                 Ok((route, _)) => suite::run_case(&case, route),
                 Err(message) => CaseResult {
@@ -166,11 +165,11 @@ pub fn execute(files: &[PathBuf], config: &Config) -> Result<(Run, Routes), Stri
 }
 
 /// A route file, validated and compiled, with its text for positions.
-fn load(path: &Path, config: &Config) -> Result<(Route, String), String> {
+fn load(path: &Path, reasons: &'static dyn Reasons) -> Result<(Route, String), String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the route {name}: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    match dynroute_engine::load(&name, bytes, config) {
+    match dynroute_engine::load(&name, bytes, reasons) {
         Ok(graph) => Ok((Route { graph }, text)),
         Err(Refusal::Invalid(report)) => {
             let first = report

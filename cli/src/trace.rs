@@ -81,7 +81,7 @@ pub fn run(args: TraceArgs, reasons: &'static dyn Reasons) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let graph = match dynroute_engine::load(&name, bytes.clone(), &config) {
+    let graph = match dynroute_engine::load(&name, bytes.clone(), reasons) {
         Ok(graph) => graph,
         Err(Refusal::Invalid(report)) => {
             // Standard output is the trace; the reasons it cannot be made go to standard error.

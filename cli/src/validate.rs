@@ -221,8 +221,9 @@ pub fn run(
     }
 }
 
-/// Everything `run` does; an `Err` is a usage error, a mistake in a settings file, or
-/// output that cannot be written.
+/// Everything `run` does; an `Err` is a usage error, a mistake in a settings file, output
+/// that cannot be written, or a file whose schema errors cannot be explained (the hook's
+/// helper could not be reached).
 fn check(
     args: &ValidateArgs,
     matches: &clap::ArgMatches,

@@ -19,6 +19,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dynroute_engine::{Graph, Pins, Request, distribution, load, trace};
+use dynroute_validator::schema::Compiled;
 use serde_json::{Value, json};
 
 /// `blocks` blocks of four elements: a conditional on the plan, a count limit per user, a
@@ -52,7 +53,7 @@ fn benches(c: &mut Criterion) {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples/valid/support-route.json");
     let bytes = std::fs::read(&path).expect("the example route");
-    let support = load("support-route.json", bytes, &Default::default()).expect("a valid route");
+    let support = load("support-route.json", bytes, &Compiled).expect("a valid route");
     let request_text =
         r#"{"metadata": {"plan": "paid", "user_id": "42"}, "headers": {"x-team": "search"}}"#;
     let request: Request = serde_json::from_str(request_text).expect("a request");

@@ -30,7 +30,8 @@
 //!    "outputs": {"success": {"elementId": "e"}, "fallback": {"elementId": "e"}}},
 //!   {"id": "e", "type": "end", "outputs": {}}
 //! ]}"#;
-//! let graph = load("route.json", text.to_vec(), &Default::default()).expect("a valid route");
+//! let reasons = &dynroute_validator::schema::Compiled;
+//! let graph = load("route.json", text.to_vec(), reasons).expect("a valid route");
 //! let request: Request = serde_json::from_str(r#"{"metadata": {"plan": "free"}}"#)?;
 //! let t = trace(&graph, &request, &Pins::default());
 //! assert_eq!(t.outcome, Outcome::Served);
@@ -57,6 +58,7 @@ pub use pins::{Attempt, Draw, Pins, Script};
 pub use request::Request;
 pub use trace::{Distribution, Outcome, Share, Trace, distribution, trace};
 
+use dynroute_validator::schema::Reasons;
 use dynroute_validator::{Config, Report, Severity, document, parse};
 
 /// Why a route file cannot be traced.
@@ -64,7 +66,8 @@ use dynroute_validator::{Config, Report, Severity, document, parse};
 pub enum Refusal {
     /// The validator found errors; the report holds them (errors only).
     Invalid(Report),
-    /// The embedded schema could not be compiled (a build defect).
+    /// The embedded schema could not be compiled (a build defect), or the reasons could not
+    /// say why the file fails it (the hook's helper could not be reached).
     Schema(dynroute_validator::schema::SchemaError),
     /// The route passed validation but cannot be compiled (a rule turned off).
     Graph(GraphError),
@@ -87,11 +90,13 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// Validates a route file's bytes with `config` and compiles the route. Errors refuse a
-/// route, warnings do not.
-pub fn load(file: &str, bytes: Vec<u8>, config: &Config) -> Result<Graph, Refusal> {
+/// Validates a route file's bytes with the validator's default rules, `reasons` saying why a
+/// file fails the route schema, and compiles the route. Errors refuse a route, warnings do
+/// not.
+pub fn load(file: &str, bytes: Vec<u8>, reasons: &'static dyn Reasons) -> Result<Graph, Refusal> {
+    let config = Config::with_reasons(reasons);
     let mut report =
-        dynroute_validator::check_bytes(file, bytes, config).map_err(Refusal::Schema)?;
+        dynroute_validator::check_bytes(file, bytes, &config).map_err(Refusal::Schema)?;
     report.diagnostics.retain(|d| d.severity == Severity::Error);
     if !report.diagnostics.is_empty() {
         return Err(Refusal::Invalid(report));

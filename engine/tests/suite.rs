@@ -161,7 +161,7 @@ fn limited_route() -> suite::Route {
     let graph = dynroute_engine::load(
         "limits.json",
         text.to_string().into_bytes(),
-        &Default::default(),
+        &dynroute_validator::schema::Compiled,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     suite::Route { graph }

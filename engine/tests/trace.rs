@@ -12,7 +12,12 @@ fn support() -> Graph {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples/valid/support-route.json");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    load("support-route.json", bytes, &Default::default()).unwrap_or_else(|e| panic!("{e}"))
+    load(
+        "support-route.json",
+        bytes,
+        &dynroute_validator::schema::Compiled,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn request(value: Value) -> Request {
@@ -309,7 +314,11 @@ fn an_invalid_route_is_refused_with_the_validators_diagnostics() {
     let text = br#"{"name": "r", "elements": [
       {"id": "s", "type": "start", "outputs": {"next": {"elementId": "nowhere"}}}
     ]}"#;
-    match load("bad.json", text.to_vec(), &Default::default()) {
+    match load(
+        "bad.json",
+        text.to_vec(),
+        &dynroute_validator::schema::Compiled,
+    ) {
         Err(Refusal::Invalid(report)) => {
             assert!(
                 report

@@ -36,7 +36,7 @@ fn route() -> &'static suite::Route {
            "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
           {"id": "end", "type": "end", "outputs": {}}
         ]}"#;
-        let graph = load("limits.json", text.to_vec(), &Default::default()).expect("the fuzz route is valid");
+        let graph = load("limits.json", text.to_vec(), &dynroute_validator::schema::Compiled).expect("the fuzz route is valid");
         suite::Route { graph }
     })
 }

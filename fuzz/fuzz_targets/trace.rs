@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
         None => (data, &[][..]),
     };
     let request: Request = serde_json::from_slice(request).unwrap_or_default();
-    if let Ok(graph) = load("fuzz.json", route.to_vec(), &Default::default()) {
+    if let Ok(graph) = load("fuzz.json", route.to_vec(), &dynroute_validator::schema::Compiled) {
         exercise(&graph, &request);
     }
     if let Ok(serde_json::Value::Array(items)) = serde_json::from_slice(route)

@@ -4,8 +4,7 @@
 //! `cargo xtask generate` with the `schema` module's reader, whose tests hold the two equal),
 //! so that no run parses the schema to learn them.
 
-use std::sync::OnceLock;
-
+#[cfg(feature = "generated")]
 #[rustfmt::skip]
 mod generated;
 
@@ -39,8 +38,9 @@ pub struct ElementFields {
 impl KnownFields {
     /// The property names of the embedded route schema (spec/route.schema.json), made once
     /// per process from the tables generated at build time.
+    #[cfg(feature = "generated")]
     pub fn route_schema() -> &'static KnownFields {
-        static FIELDS: OnceLock<KnownFields> = OnceLock::new();
+        static FIELDS: std::sync::OnceLock<KnownFields> = std::sync::OnceLock::new();
         FIELDS.get_or_init(|| {
             let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Names>();
             KnownFields {

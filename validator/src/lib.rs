@@ -37,7 +37,7 @@ pub mod text;
 pub mod tree;
 mod verdict;
 
-#[cfg(fuzzing)]
+#[cfg(all(fuzzing, feature = "generated"))]
 #[doc(hidden)]
 pub use verdict::verdicts;
 
@@ -298,7 +298,7 @@ fn findings(
         _ => None,
     };
     rules::run(
-        &rules::Context::new(document, graph, fields::KnownFields::route_schema()),
+        &rules::Context::new(document, graph, schema::known_fields()?),
         &mut out,
     );
     Ok(out)
@@ -499,6 +499,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "generated")]
     #[test]
     fn the_reasons_are_asked_only_about_a_file_that_fails_the_verdict() {
         static ANSWERS: Counted = Counted {

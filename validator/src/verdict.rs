@@ -10,14 +10,29 @@
 pub(crate) use crate::tree::Json;
 use crate::tree::{Kind, number};
 
+#[cfg(feature = "generated")]
 #[rustfmt::skip]
 #[allow(clippy::match_like_matches_macro)]
 mod generated;
 
+#[cfg(feature = "generated")]
 pub(crate) use generated::{element, route};
 
+/// Without the generated predicates (see the crate's `generated` feature), no value is known
+/// to be valid: every file goes to the compiled schema, which then finds it valid or not.
+#[cfg(not(feature = "generated"))]
+pub(crate) fn route(_: Json<'_>) -> bool {
+    false
+}
+
+/// See [`route`].
+#[cfg(not(feature = "generated"))]
+pub(crate) fn element(_: Json<'_>) -> bool {
+    false
+}
+
 // Predicates of a schema with every keyword the generator checks, for the tests.
-#[cfg(test)]
+#[cfg(all(test, feature = "generated"))]
 #[rustfmt::skip]
 #[allow(clippy::match_like_matches_macro)]
 mod keywords;
@@ -38,6 +53,7 @@ pub(crate) enum Type {
 /// Whether the value has the type, as the JSON Schema validator sees the value that
 /// [`Json::to_value`] makes of it: an integer is a number without a fractional part, however
 /// written (`1.0` and `1e3` too), as in draft 2020-12.
+#[cfg_attr(not(feature = "generated"), allow(dead_code))]
 pub(crate) fn is_type(v: Json<'_>, t: Type) -> bool {
     match (v.kind(), t) {
         (Kind::Null, Type::Null)
@@ -56,7 +72,7 @@ pub(crate) fn is_type(v: Json<'_>, t: Type) -> bool {
 /// The quick verdicts of a JSON text and the compiled route schema's, as pairs (quick,
 /// compiled): the text as a route, and as one element. `None` when the text is not JSON. For
 /// the tests and the `validate` fuzz target, which hold the two to agree.
-#[cfg(any(test, fuzzing))]
+#[cfg(all(any(test, fuzzing), feature = "generated"))]
 pub fn verdicts(text: &str) -> Option<[(bool, bool); 2]> {
     use std::sync::OnceLock;
     static FULL: OnceLock<jsonschema::Validator> = OnceLock::new();
@@ -76,7 +92,7 @@ pub fn verdicts(text: &str) -> Option<[(bool, bool); 2]> {
     ])
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "generated"))]
 mod tests {
     use super::*;
     use crate::parse::parse;
