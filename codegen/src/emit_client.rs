@@ -19,6 +19,7 @@
 //!         query: [crate::runtime::path::query_pairs("getThing", "page", page.as_ref(), crate::runtime::path::Style::Form)?].concat(),
 //!         body: None,
 //!         unwrap: None,
+//!         rereads: false,
 //!     }).await
 //! }
 //! ```
@@ -499,7 +500,11 @@ fn file_layers(space: &TypeSpace, ty: &TypeRef, required: bool) -> Option<usize>
     None
 }
 
-fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> TokenStream {
+fn request_expr(
+    op: &Operation,
+    space: &TypeSpace,
+    page_override: Option<(usize, TokenStream)>,
+) -> TokenStream {
     let op_id = &op.operation_id;
     let method = format_ident!("{}", op.http_method);
     let path = path_expr(op);
@@ -519,6 +524,8 @@ fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> 
         Some(property) => quote!(::std::option::Option::Some(#property)),
         None => quote!(::std::option::Option::None),
     };
+    // Only a JSON body is decoded into a type; `true` is right for any other.
+    let rereads = op.returns.ty().is_none_or(|ty| space.rereads_objects(ty));
     quote! {
         crate::runtime::RequestSpec {
             operation_id: #op_id,
@@ -527,6 +534,7 @@ fn request_expr(op: &Operation, page_override: Option<(usize, TokenStream)>) -> 
             query: #query,
             body: #body,
             unwrap: #unwrap,
+            rereads: #rereads,
         }
     }
 }
@@ -577,7 +585,7 @@ fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
     let docs = method_doc(op, None, None);
     let args = params_sig(op, space, &TokenStream::new(), None);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let request = request_expr(op, None);
+    let request = request_expr(op, space, None);
     let parts = parts_expr(op, space);
     let all_parts = parts
         .clone()
@@ -638,6 +646,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let request = request_expr(
         op,
+        space,
         Some((
             paging.page_param,
             quote!(::std::option::Option::Some(&#page_ident)),

@@ -97,6 +97,10 @@ impl<'a> Response<'a> {
             query: Vec::new(),
             body: None,
             unwrap,
+            // As the generated operations say for these types (none holds an untagged enum
+            // or flattened fields): repeated keys are not checked, and the two paths must
+            // agree all the same.
+            rereads: false,
         };
         let result = client().decode_response::<T>(&request, self.status, &self.headers, self.body);
         let general =

@@ -126,17 +126,22 @@ impl ErrorEnvelope {
 //   `deserialize_i128` / `deserialize_u128` accept integers a `Value` holds as `f64`: `Strict`
 //   refuses them, so types that use them take the general path.
 // * A repeated key keeps its last value in a `Value`; read from bytes every occurrence is
-//   seen. A derived struct refuses a repeated field (the general path then runs), and a map
-//   keeps the last value as a `Value` does, but a type that buffers the object and may try
-//   again (untagged enums, flattened fields) could end up with another result. So maps read
-//   through `deserialize_any` or `deserialize_map` (never a derived struct's own fields) are
-//   checked for repeated keys, and the direct path gives up on one. The envelope gives up on
-//   a repeated success flag or unwrapped property.
+//   seen. A derived struct refuses a repeated field (the general path then runs), a map
+//   keeps the last value as a `Value` does, and an internally tagged enum reads its buffered
+//   object once, as a derived struct. But a type that buffers the object and may try again
+//   (untagged enums, flattened fields) could end up with another result. So when the
+//   request says its type may do that (`RequestSpec::rereads`), maps read through
+//   `deserialize_any` or `deserialize_map` (never a derived struct's own fields) are checked
+//   for repeated keys, and the direct path gives up on one. The envelope gives up on a
+//   repeated success flag or unwrapped property.
 // ---------------------------------------------------------------------------------------------
 
 /// What one direct decoding shares between its wrappers.
 #[derive(Default)]
 struct Seen {
+    /// Whether maps read through `deserialize_any` or `deserialize_map` are checked for
+    /// repeated keys.
+    rereads: bool,
     /// The hash of the key of a checked map just read ([`key_hash`]), taken by the map.
     key: Cell<Option<u64>>,
     /// Set by any error that passes through a wrapper, even one that `T` then swallows (a
@@ -230,15 +235,19 @@ impl KeySet {
 impl ErrorEnvelope {
     /// `T` decoded from a success body in one pass, or `None` when the general path must run:
     /// the body is not JSON or not an object, its success flag is `false`, the property
-    /// `unwrap` is missing or repeated, `T` does not match, or any of the cases listed above.
-    /// Without `unwrap` the whole body is `T`, read directly only when there is no success
-    /// flag to check.
+    /// `unwrap` is missing or repeated, `T` does not match, or any of the cases listed above
+    /// (repeated keys only when `T` `rereads` objects). Without `unwrap` the whole body is
+    /// `T`, read directly only when there is no success flag to check.
     pub(crate) fn decode_direct<T: DeserializeOwned>(
         &self,
         bytes: &[u8],
         unwrap: Option<&str>,
+        rereads: bool,
     ) -> Option<T> {
-        let seen = Seen::default();
+        let seen = Seen {
+            rereads,
+            ..Seen::default()
+        };
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let value = match unwrap {
             Some(property) => de
@@ -654,7 +663,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Strict<'_, V> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         let map = StrictMap {
-            keys: self.check.then(KeySet::new),
+            keys: (self.check && self.seen.rereads).then(KeySet::new),
             inner: Strict::new(map, self.seen),
         };
         self.inner.visit_map(map)
@@ -683,7 +692,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Strict<'_, A> {
 }
 
 /// A map read through [`Strict`], whose keys are checked for repeats when it is read through
-/// `deserialize_any` or `deserialize_map`.
+/// `deserialize_any` or `deserialize_map` and the type may read it again.
 struct StrictMap<'s, A> {
     inner: Strict<'s, A>,
     /// The keys read so far, for a checked map.

@@ -27,6 +27,14 @@ pub struct RequestSpec {
     pub body: Option<Vec<u8>>,
     /// The property of the success body to return instead of the whole body.
     pub unwrap: Option<&'static str>,
+    /// Whether the type the success body decodes to may read one JSON object more than once:
+    /// an untagged enum tries its variants on it in turn, flattened fields read what the
+    /// struct's own fields left. Read straight from the bytes, such a type meets every
+    /// occurrence of a repeated key, where a `serde_json::Value` keeps only the last; the
+    /// direct decoding then checks every object it buffers for repeated keys, and leaves a
+    /// body that has one to the general path. `true` is always right; generated operations
+    /// say `false` for types that hold neither.
+    pub rereads: bool,
 }
 
 /// What a request carries besides its [`RequestSpec`]: header and cookie parameters, a body
@@ -242,7 +250,10 @@ impl Client {
             .as_ref()
             .is_none_or(|hook| !hook.may_rewrite(request.operation_id, bytes));
         if hook_is_idle
-            && let Some(value) = self.inner.envelope.decode_direct(bytes, request.unwrap)
+            && let Some(value) =
+                self.inner
+                    .envelope
+                    .decode_direct(bytes, request.unwrap, request.rereads)
         {
             return Ok(value);
         }
@@ -598,6 +609,7 @@ mod tests {
             query: Vec::new(),
             body: None,
             unwrap,
+            rereads: true,
         }
     }
 
@@ -832,6 +844,7 @@ mod tests {
     fn agree_with<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
         envelope: ErrorEnvelope,
         unwrap: Option<&'static str>,
+        rereads: bool,
         body: &[u8],
     ) -> Result<T, Error> {
         let mut headers = HeaderMap::new();
@@ -846,7 +859,10 @@ mod tests {
             .response_hook(|_: &str, _: &mut Value| {})
             .build()
             .unwrap();
-        let request = request(unwrap);
+        let request = RequestSpec {
+            rereads,
+            ..request(unwrap)
+        };
         let ok = StatusCode::OK;
         let direct = direct.decode_response::<T>(&request, ok, &headers, body);
         let general = general.decode_response::<T>(&request, ok, &headers, body);
@@ -860,12 +876,13 @@ mod tests {
     }
 
     fn agree<T: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) -> Result<T, Error> {
-        agree_with(ENVELOPE, Some("result"), body)
+        agree_with(ENVELOPE, Some("result"), true, body)
     }
 
-    /// Whether the direct path alone decodes `body` (with [`ENVELOPE`], unwrapping `result`).
+    /// Whether the direct path alone decodes `body` (with [`ENVELOPE`], unwrapping `result`,
+    /// for a type that may read objects again).
     fn direct<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-        ENVELOPE.decode_direct(body, Some("result"))
+        ENVELOPE.decode_direct(body, Some("result"), true)
     }
 
     #[derive(Debug, PartialEq, serde::Deserialize)]
@@ -902,9 +919,9 @@ mod tests {
         // Without a success flag the whole body may be read directly.
         let errors_only = ErrorEnvelope::new().errors("errors");
         let body = br#"{"n": 4, "success": false}"#;
-        let item: Item = agree_with(errors_only, None, body).unwrap();
-        assert_eq!(errors_only.decode_direct(body, None), Some(item));
-        assert!(ENVELOPE.decode_direct::<Item>(body, None).is_none());
+        let item: Item = agree_with(errors_only, None, true, body).unwrap();
+        assert_eq!(errors_only.decode_direct(body, None, true), Some(item));
+        assert!(ENVELOPE.decode_direct::<Item>(body, None, true).is_none());
     }
 
     #[test]
@@ -996,6 +1013,51 @@ mod tests {
         assert!(direct::<Map>(repeated.as_bytes()).is_none());
         assert_eq!(agree::<Map>(repeated.as_bytes()).unwrap()["k3"], 99);
         agree::<Map>(many.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn types_that_read_each_object_once_need_no_check_of_repeated_keys() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(tag = "type")]
+        enum Tagged {
+            #[serde(rename = "x")]
+            X { n: u8, more: Option<Value> },
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Holder {
+            items: Vec<Tagged>,
+            map: std::collections::BTreeMap<String, Value>,
+        }
+        let once = |body: &[u8]| ENVELOPE.decode_direct::<Holder>(body, Some("result"), false);
+        // Repeated keys where each object is read once: a map and a `Value` keep the last
+        // occurrence, as the general path does, and the body is read directly.
+        let body = br#"{"result": {"items": [{"type": "x", "n": 1, "more": {"a": 1, "a": 2}},
+            {"n": 2, "type": "x", "extra": 1, "extra": 2}], "map": {"k": 1, "k": [2]}}}"#;
+        let holder = agree_with::<Holder>(ENVELOPE, Some("result"), false, body).unwrap();
+        assert_eq!(once(body), Some(holder));
+        assert_eq!(once(body).unwrap().map["k"], serde_json::json!([2]));
+        // A field repeated in a derived struct or an enum's variant is refused either way:
+        // the general path gives the last occurrence.
+        for body in [
+            &br#"{"result": {"items": [{"type": "x", "n": 1, "n": 3}], "map": {}}}"#[..],
+            br#"{"result": {"items": [], "items": [], "map": {}}}"#,
+        ] {
+            assert_eq!(once(body), None);
+            agree_with::<Holder>(ENVELOPE, Some("result"), false, body).unwrap();
+        }
+        // Why a type that tries again must say so: unchecked, the untagged enum meets both
+        // occurrences, fails its first variant and takes the second, where the general path
+        // reads the last occurrence into the first.
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Loose {
+            Item { a: u8 },
+            Other(Value),
+        }
+        let body = br#"{"result": {"a": 1, "a": 2}}"#;
+        let unchecked = ENVELOPE.decode_direct::<Loose>(body, Some("result"), false);
+        assert_eq!(unchecked, Some(Loose::Other(serde_json::json!({"a": 2}))));
+        assert_eq!(agree::<Loose>(body).unwrap(), Loose::Item { a: 2 });
     }
 
     #[test]

@@ -35,5 +35,7 @@ pub fn get_request() -> RequestSpec {
         query: Vec::new(),
         body: None,
         unwrap: Some("result"),
+        // As the generated `get` says: a route reads each object once.
+        rereads: false,
     }
 }

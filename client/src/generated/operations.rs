@@ -80,6 +80,7 @@ impl crate::runtime::Client {
                     .concat(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
+                rereads: false,
             })
             .await
     }
@@ -148,6 +149,7 @@ impl crate::runtime::Client {
                             .concat(),
                         body: ::std::option::Option::None,
                         unwrap: ::std::option::Option::Some("data"),
+                        rereads: false,
                     })
                     .await
             },
@@ -195,6 +197,7 @@ impl crate::runtime::Client {
                     crate::runtime::path::json_body("create", body)?,
                 ),
                 unwrap: ::std::option::Option::Some("result"),
+                rereads: false,
             })
             .await
     }
@@ -240,6 +243,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("result"),
+                rereads: false,
             })
             .await
     }
@@ -285,6 +289,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("result"),
+                rereads: false,
             })
             .await
     }
@@ -333,6 +338,7 @@ impl crate::runtime::Client {
                     crate::runtime::path::json_body("update", body)?,
                 ),
                 unwrap: ::std::option::Option::Some("route"),
+                rereads: false,
             })
             .await
     }
@@ -380,6 +386,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
+                rereads: false,
             })
             .await
     }
@@ -434,6 +441,7 @@ impl crate::runtime::Client {
                     crate::runtime::path::json_body("createDeployment", body)?,
                 ),
                 unwrap: ::std::option::Option::Some("result"),
+                rereads: false,
             })
             .await
     }
@@ -481,6 +489,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
+                rereads: false,
             })
             .await
     }
@@ -531,6 +540,7 @@ impl crate::runtime::Client {
                     crate::runtime::path::json_body("createVersion", body)?,
                 ),
                 unwrap: ::std::option::Option::Some("result"),
+                rereads: false,
             })
             .await
     }
@@ -586,6 +596,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("result"),
+                rereads: false,
             })
             .await
     }

@@ -46,6 +46,23 @@ impl TypeSpace {
         reachable
     }
 
+    /// Whether decoding a value of `ty` may read one JSON object more than once: whether
+    /// `ty` reaches an untagged union (serde tries its variants on the object in turn) or a
+    /// struct with `additionalProperties` (its flattened map reads what the fields left).
+    /// The generated client tells the runtime, which checks such bodies for repeated keys
+    /// before it decodes them without a `serde_json::Value`.
+    pub fn rereads_objects(&self, ty: &TypeRef) -> bool {
+        let mut roots = Vec::new();
+        ty.visit_named(&mut roots);
+        self.reachable_from(roots)
+            .into_iter()
+            .any(|id| match &self.entry(id).kind {
+                TypeKind::Untagged(_) => true,
+                TypeKind::Struct(def) => def.additional.is_some(),
+                _ => false,
+            })
+    }
+
     /// Leaves out the types that hold an unsupported construct and every type that uses a
     /// left-out one, each with the first left-out type it was found to use (a walk from
     /// the holders backwards along the edges, in id order, so it is deterministic).
@@ -456,6 +473,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn types_that_reach_an_untagged_union_or_flattened_properties_reread_objects() {
+        let space = space(json!({"schemas": {
+            "Plain": {"type": "object", "properties": {
+                "inner": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "list": {"type": "array", "items": {"$ref": "#/components/schemas/Tags"}},
+                "any": {},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}}
+            }},
+            "Tags": {"type": "string", "enum": ["a", "b"]},
+            "Either": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "Holder": {"type": "object", "properties": {
+                "deep": {"type": "array", "items": {"type": "array", "items":
+                    {"$ref": "#/components/schemas/Either"}}}
+            }},
+            "Open": {"type": "object", "properties": {"a": {"type": "string"}},
+                     "additionalProperties": {"type": "integer"}},
+            "UsesOpen": {"type": "object", "properties": {
+                "open": {"$ref": "#/components/schemas/Open"}
+            }}
+        }}))
+        .expect("converts");
+        let rereads = |name: &str| space.rereads_objects(&TypeRef::Named(named(&space, name).0));
+        assert!(
+            !rereads("Plain"),
+            "fields, enums, `Value`s and plain maps read once"
+        );
+        assert!(
+            rereads("Either") && rereads("Holder"),
+            "an untagged union, and through arrays"
+        );
+        assert!(
+            rereads("Open") && rereads("UsesOpen"),
+            "flattened additional properties"
+        );
+        let list_of_either = TypeRef::Vec(Box::new(TypeRef::Named(named(&space, "Either").0)));
+        assert!(space.rereads_objects(&list_of_either));
+        assert!(!space.rereads_objects(&TypeRef::Any));
     }
 
     #[test]

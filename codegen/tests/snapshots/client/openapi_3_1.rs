@@ -46,6 +46,7 @@ impl crate::runtime::Client {
                     .concat(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
+                rereads: true,
             })
             .await
     }
@@ -75,6 +76,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts::default(),
             )
@@ -94,6 +96,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
+                rereads: false,
             })
             .await
     }

@@ -61,6 +61,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: false,
                 },
                 crate::runtime::RequestParts {
                     headers: [
@@ -190,6 +191,7 @@ impl crate::runtime::Client {
                         .concat(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     headers: [
@@ -251,6 +253,7 @@ impl crate::runtime::Client {
                         .concat(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: false,
                 },
                 crate::runtime::RequestParts {
                     headers: [
@@ -304,6 +307,7 @@ impl crate::runtime::Client {
                                 .concat(),
                             body: ::std::option::Option::None,
                             unwrap: ::std::option::Option::None,
+                            rereads: false,
                         },
                         crate::runtime::RequestParts {
                             headers: [

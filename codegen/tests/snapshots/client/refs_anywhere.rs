@@ -45,6 +45,7 @@ impl crate::runtime::Client {
                     crate::runtime::path::json_body("createOrder", body)?,
                 ),
                 unwrap: ::std::option::Option::None,
+                rereads: false,
             })
             .await
     }
@@ -79,6 +80,7 @@ impl crate::runtime::Client {
                     .concat(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
+                rereads: false,
             })
             .await
     }
@@ -117,6 +119,7 @@ impl crate::runtime::Client {
                     .concat(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
+                rereads: false,
             })
             .await
     }

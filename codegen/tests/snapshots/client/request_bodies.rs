@@ -31,6 +31,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: false,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(
@@ -65,6 +66,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(
@@ -132,6 +134,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(
@@ -155,6 +158,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: false,
                 },
                 crate::runtime::RequestParts {
                     content: body
@@ -182,6 +186,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     content: body
@@ -207,6 +212,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     content: body
@@ -237,6 +243,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(

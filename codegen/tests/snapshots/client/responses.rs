@@ -29,6 +29,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
+                rereads: false,
             })
             .await
     }
@@ -44,6 +45,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("text/csv"),
@@ -64,6 +66,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("text/html, text/plain"),
@@ -94,6 +97,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("image/png, image/jpeg"),
@@ -124,6 +128,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts::default(),
             )
@@ -141,6 +146,7 @@ impl crate::runtime::Client {
                     query: ::std::vec::Vec::new(),
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
+                    rereads: true,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("application/octet-stream"),
@@ -160,6 +166,7 @@ impl crate::runtime::Client {
                 query: ::std::vec::Vec::new(),
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
+                rereads: false,
             })
             .await
     }
