@@ -55,9 +55,8 @@ pub struct Job {
 pub enum Source {
     /// Already read (standard input), or the message saying why it could not be.
     Read(Result<Vec<u8>, String>),
-    /// A file, read by the thread that checks it: as many bytes as `size` says, when the
-    /// size was seen before (see [`read_file`]).
-    File { path: PathBuf, size: Option<u64> },
+    /// A file, read by the thread that checks it.
+    File(PathBuf),
     /// A job that panics (tests of what a panic while checking does).
     #[cfg(test)]
     Panic,
@@ -75,8 +74,8 @@ impl Job {
     fn run(self, held: &AtomicUsize) -> Checked {
         let read = match self.source {
             Source::Read(read) => read,
-            Source::File { path, size } => {
-                read_file(&path, size).map_err(|e| format!("cannot read {}: {e}", self.name))
+            Source::File(path) => {
+                read_file(&path).map_err(|e| format!("cannot read {}: {e}", self.name))
             }
             #[cfg(test)]
             Source::Panic => panic!("checking {} panicked", self.name),
@@ -97,18 +96,13 @@ impl Job {
     }
 }
 
-/// The bytes of the file at `path`, as `std::fs::read` reads them but in fewer calls: as
-/// many bytes as the file's size says (fewer if it shrank; what is written past that size
-/// meanwhile is not read), without a last call to see the end. The size is `seen`, when the
-/// caller looked at the file already (the walk, for a file named on the command line), else
-/// the size when it is opened. A size of 0 says nothing (files of `/proc` have it): such a
-/// file is read to its end.
-fn read_file(path: &Path, seen: Option<u64>) -> std::io::Result<Vec<u8>> {
+/// The bytes of the file at `path`, as `std::fs::read` reads them but in one `read` call
+/// fewer: as many bytes as the file's size says when it is opened (fewer if it shrank; what
+/// is written past that size meanwhile is not read), without a last call to see the end. A
+/// size of 0 says nothing (files of `/proc` have it): such a file is read to its end.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
-    let size = match seen {
-        Some(size) => size,
-        None => file.metadata()?.len(),
-    };
+    let size = file.metadata()?.len();
     let mut bytes = Vec::new();
     if size == 0 {
         file.read_to_end(&mut bytes)?;
@@ -412,37 +406,27 @@ mod tests {
             let file = folder.path().join(format!("{size}.json"));
             let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
             std::fs::write(&file, &bytes).expect("written");
-            for seen in [None, Some(size as u64)] {
-                let read = read_file(&file, seen).expect("read");
-                assert_eq!(read, bytes, "{size} bytes, seen {seen:?}");
-            }
+            assert_eq!(read_file(&file).expect("read"), bytes, "{size} bytes");
         }
-        // The size seen is what is read: a file that shrank since is read whole, what it grew
-        // by since is not read.
-        let file = folder.path().join("changed.json");
-        std::fs::write(&file, b"0123456789").expect("written");
-        assert_eq!(read_file(&file, Some(20)).expect("read"), b"0123456789");
-        assert_eq!(read_file(&file, Some(4)).expect("read"), b"0123");
         for path in [
             folder.path().to_path_buf(),
             folder.path().join("missing.json"),
         ] {
+            let ours = read_file(&path)
+                .expect_err("not a readable file")
+                .to_string();
             let std = std::fs::read(&path)
                 .expect_err("not a readable file")
                 .to_string();
-            for seen in [None, Some(10)] {
-                let ours = read_file(&path, seen)
-                    .expect_err("not a readable file")
-                    .to_string();
-                assert_eq!(ours, std);
-            }
+            assert_eq!(ours, std);
         }
         // A size of 0 says nothing: the file is read to its end.
         #[cfg(target_os = "linux")]
-        for seen in [None, Some(0)] {
-            let status = read_file(Path::new("/proc/self/status"), seen).expect("read");
-            assert!(!status.is_empty());
-        }
+        assert!(
+            !read_file(Path::new("/proc/self/status"))
+                .expect("read")
+                .is_empty()
+        );
     }
 
     #[test]

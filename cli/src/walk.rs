@@ -27,14 +27,9 @@ pub enum Input {
     /// Standard input, shown under `name`; `path` (absolute) is where that name puts it,
     /// for settings and per-file ignores.
     Stdin { name: String, path: Option<PathBuf> },
-    /// A file: the name shown in diagnostics (the path as given or found), its absolute
-    /// path, and for a regular file named on the command line, its size when the command
-    /// looked whether it is a folder (walked files are not looked at before they are read).
-    File {
-        name: String,
-        path: PathBuf,
-        size: Option<u64>,
-    },
+    /// A file: the name shown in diagnostics (the path as given or found) and its absolute
+    /// path.
+    File { name: String, path: PathBuf },
 }
 
 /// What the command line asks for.
@@ -70,18 +65,12 @@ struct Out<'e> {
 }
 
 impl Out<'_> {
-    /// Hands on the file `path`, shown as `name` (of the size seen, when known), unless it
-    /// was handed on before.
-    fn file(
-        &mut self,
-        name: String,
-        path: PathBuf,
-        size: Option<u64>,
-    ) -> Result<(), SettingsError> {
+    /// Hands on the file `path`, shown as `name`, unless it was handed on before.
+    fn file(&mut self, name: String, path: PathBuf) -> Result<(), SettingsError> {
         if !self.seen.insert(path.clone()) {
             return Ok(());
         }
-        (self.each)(Input::File { name, path, size })
+        (self.each)(Input::File { name, path })
     }
 }
 
@@ -129,15 +118,11 @@ pub fn find(
         if request.force_exclude && excluded(request, finder, &path)? {
             continue;
         }
-        // One look says whether it is a folder and, for a file, its size, which the reader
-        // then need not ask again.
-        let metadata = std::fs::metadata(&path).ok();
-        if metadata.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+        if path.is_dir() {
             walk(given, false, request, cwd, finder, &mut out)?;
         } else {
             // A missing file stays an input: reading it fails with a message naming it.
-            let size = metadata.filter(std::fs::Metadata::is_file).map(|m| m.len());
-            out.file(given.clone(), path, size)?;
+            out.file(given.clone(), path)?;
         }
     }
     Ok(out.found)
@@ -245,7 +230,7 @@ fn walk(
     }
     files.sort_by(|a, b| Path::new(&a.0).cmp(Path::new(&b.0)));
     for (name, path) in files {
-        out.file(name, path, None)?;
+        out.file(name, path)?;
     }
     Ok(())
 }

@@ -129,8 +129,9 @@ impl ErrorEnvelope {
 //   seen. A derived struct refuses a repeated field (the general path then runs), a map
 //   keeps the last value as a `Value` does, and an internally tagged enum reads its buffered
 //   object once, as a derived struct. But a type that buffers the object and may try again
-//   (untagged enums, flattened fields) could end up with another result. So when the
-//   request says its type may do that (`RequestSpec::rereads`), maps read through
+//   (untagged enums, flattened fields), or that keeps another occurrence than the last,
+//   could end up with another result. So when the request says its type may
+//   (`RequestSpec::rereads`), maps read through
 //   `deserialize_any` or `deserialize_map` (never a derived struct's own fields) are checked
 //   for repeated keys, and the direct path gives up on one. The envelope gives up on a
 //   repeated success flag or unwrapped property.
@@ -692,7 +693,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Strict<'_, A> {
 }
 
 /// A map read through [`Strict`], whose keys are checked for repeats when it is read through
-/// `deserialize_any` or `deserialize_map` and the type may read it again.
+/// `deserialize_any` or `deserialize_map` and the request says its type may make something
+/// else of a repeated key ([`RequestSpec::rereads`](super::RequestSpec::rereads)).
 struct StrictMap<'s, A> {
     inner: Strict<'s, A>,
     /// The keys read so far, for a checked map.

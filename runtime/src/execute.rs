@@ -27,13 +27,16 @@ pub struct RequestSpec {
     pub body: Option<Vec<u8>>,
     /// The property of the success body to return instead of the whole body.
     pub unwrap: Option<&'static str>,
-    /// Whether the type the success body decodes to may read one JSON object more than once:
-    /// an untagged enum tries its variants on it in turn, flattened fields read what the
-    /// struct's own fields left. Read straight from the bytes, such a type meets every
-    /// occurrence of a repeated key, where a `serde_json::Value` keeps only the last; the
-    /// direct decoding then checks every object it buffers for repeated keys, and leaves a
-    /// body that has one to the general path. `true` is always right; generated operations
-    /// say `false` for types that hold neither.
+    /// Whether the type the success body decodes to may make something else of a repeated key
+    /// than a `serde_json::Value` does, which keeps the last occurrence: read straight from
+    /// the bytes, the type meets every occurrence. Derived structs (which refuse a repeated
+    /// field), internally tagged enums and maps that keep the last value do not; an untagged
+    /// enum does (it buffers the object and tries its variants on it in turn), as do
+    /// flattened fields and any type that keeps the first occurrence or all of them. With
+    /// `true`, the direct decoding checks the maps it reads through `deserialize_any` or
+    /// `deserialize_map` for repeated keys, and leaves a body that has one to the general
+    /// path. `true` is always right; generated operations say `false` for models that hold
+    /// no untagged union and no flattened map.
     pub rereads: bool,
 }
 
@@ -1021,11 +1024,17 @@ mod tests {
 
     #[test]
     fn types_that_read_each_object_once_need_no_check_of_repeated_keys() {
+        // Shaped as generated models are: an internally tagged enum of structs.
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Inner {
+            n: u8,
+            more: Option<Value>,
+        }
         #[derive(Debug, PartialEq, serde::Deserialize)]
         #[serde(tag = "type")]
         enum Tagged {
             #[serde(rename = "x")]
-            X { n: u8, more: Option<Value> },
+            X(Inner),
         }
         #[derive(Debug, PartialEq, serde::Deserialize)]
         struct Holder {

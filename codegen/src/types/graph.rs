@@ -494,9 +494,24 @@ mod tests {
                      "additionalProperties": {"type": "integer"}},
             "UsesOpen": {"type": "object", "properties": {
                 "open": {"$ref": "#/components/schemas/Open"}
+            }},
+            "Eithers": {"type": "array", "items": {"$ref": "#/components/schemas/Either"}},
+            "Kind": {"oneOf": [
+                {"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}
+            ], "discriminator": {"propertyName": "kind"}},
+            "Cat": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"type": "string", "enum": ["Cat"]}
+            }},
+            "Dog": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"type": "string", "enum": ["Dog"]},
+                "open": {"$ref": "#/components/schemas/Open"}
             }}
         }}))
         .expect("converts");
+        assert!(matches!(
+            named(&space, "Kind").1.kind,
+            TypeKind::Tagged { .. }
+        ));
         let rereads = |name: &str| space.rereads_objects(&TypeRef::Named(named(&space, name).0));
         assert!(
             !rereads("Plain"),
@@ -509,6 +524,11 @@ mod tests {
         assert!(
             rereads("Open") && rereads("UsesOpen"),
             "flattened additional properties"
+        );
+        assert!(rereads("Eithers"), "through an alias");
+        assert!(
+            !rereads("Cat") && rereads("Kind"),
+            "through a tagged union's variant"
         );
         let list_of_either = TypeRef::Vec(Box::new(TypeRef::Named(named(&space, "Either").0)));
         assert!(space.rereads_objects(&list_of_either));
