@@ -131,10 +131,10 @@ impl ErrorEnvelope {
 //   object once, as a derived struct. But a type that buffers the object and may try again
 //   (untagged enums, flattened fields), or that keeps another occurrence than the last,
 //   could end up with another result. So when the request says its type may
-//   (`RequestSpec::rereads`), maps read through
-//   `deserialize_any` or `deserialize_map` (never a derived struct's own fields) are checked
-//   for repeated keys, and the direct path gives up on one. The envelope gives up on a
-//   repeated success flag or unwrapped property.
+//   (`RequestSpec::rereads`), maps read through `deserialize_any` or `deserialize_map`
+//   (never a derived struct's own fields) are checked for repeated keys, and the direct
+//   path gives up on one. The envelope gives up on a repeated success flag or unwrapped
+//   property.
 // ---------------------------------------------------------------------------------------------
 
 /// What one direct decoding shares between its wrappers.
