@@ -7,5 +7,5 @@ static REASONS: dynroute::reasons::Helper =
     dynroute::reasons::Helper::beside_this_program("dynroute-hook-reasons");
 
 fn main() -> std::process::ExitCode {
-    dynroute::main_with(&REASONS)
+    dynroute::main_with(&REASONS, dynroute::run_beside)
 }

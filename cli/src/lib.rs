@@ -3,12 +3,16 @@
 //! `dynroute-engine` traces). `validate` lives in `validate` (flags, exit status), `walk`
 //! (which files) and `settings` (the settings file); `completions` and `man` in `manual`.
 //!
-//! Subcommands that need the network, a server or the code generator belong behind cargo
-//! features that are on by default and off in the pre-commit hook's build (the root package),
-//! so validation never pulls an HTTP stack or a Rust code generator.
+//! Subcommands that need the network, a server or the code generator (`full`) belong behind
+//! cargo features that are on by default and off in the pre-commit hook's build (the root
+//! package), so validation never pulls an HTTP stack or a Rust code generator. With the
+//! features on, the `dynroute` binary still does not link them: it runs `dynroute-full`,
+//! installed beside it, for those subcommands (`run_beside`), so the loader does not relocate
+//! a server, a client and a generator at every start of `dynroute validate`.
 
 #[cfg(feature = "deploy")]
 mod deploy;
+mod full;
 #[cfg(feature = "generate")]
 mod generate;
 mod manual;
@@ -32,6 +36,8 @@ use dynroute_validator::draw::GraphFormat;
 use dynroute_validator::output::{self, Format};
 use dynroute_validator::schema::Reasons;
 use dynroute_validator::{Drawing, registry};
+
+pub use full::{Full, run_beside, run_here};
 
 /// Exit status for a usage or I/O error.
 pub(crate) const USAGE_OR_IO: u8 = 2;
@@ -61,31 +67,10 @@ enum Command {
         after_long_help = validate::long_help()
     )]
     Validate(validate::ValidateArgs),
-    /// Serve a local, stateful Dynamic Routing API (and a route-aware inference endpoint)
-    /// for tests and CI.
-    #[cfg(feature = "serve")]
-    Serve(serve::ServeArgs),
-    /// Write every deployed route of a gateway as a route file.
-    #[cfg(feature = "deploy")]
-    Pull(deploy::PullArgs),
-    /// Validate and test a folder of route files, and show what `apply` would change
-    /// (exit 0 no changes, 2 changes, 1 errors).
-    #[cfg(feature = "deploy")]
-    Plan(deploy::PlanArgs),
-    /// Make the deployed routes equal the files: create, new version then deployment, and
-    /// (with --prune) delete.
-    #[cfg(feature = "deploy")]
-    Apply(deploy::ApplyArgs),
-    /// Deploy the previously deployed version of a route (or the one named).
-    #[cfg(feature = "deploy")]
-    Rollback(deploy::RollbackArgs),
-    /// List a route's versions (with what changed) and deployments.
-    #[cfg(feature = "deploy")]
-    History(deploy::HistoryArgs),
-    /// Generate a Rust client crate (models, operations, HTTP runtime) from an OpenAPI 3.0
-    /// description, JSON or YAML.
-    #[cfg(feature = "generate")]
-    Generate(generate::GenerateArgs),
+    /// `serve`, `pull`, `plan`, `apply`, `rollback`, `history`, `generate`: those of the
+    /// default features (none in the hook's build).
+    #[command(flatten)]
+    Full(full::FullCommand),
     /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
     /// without an argument).
     Explain {
@@ -112,15 +97,12 @@ enum GraphKind {
     Dot,
 }
 
-/// Runs the command line and returns its exit code, saying why a file fails the route
-/// schema with the schema compiled in this process.
-pub fn main() -> ExitCode {
-    main_with(&dynroute_validator::schema::Compiled)
-}
-
-/// Runs the command line with `reasons` saying why a file fails the route schema (the
-/// pre-commit hook's build asks another process; see `reasons`).
-pub fn main_with(reasons: &'static dyn Reasons) -> ExitCode {
+/// Runs the command line and returns its exit code. `reasons` says why a file fails the
+/// route schema (`dynroute_validator::schema::Compiled` in this process; the pre-commit
+/// hook's build asks another process, see `reasons`). `full` runs the subcommands that need a
+/// server, the network or the code generator: `run_here` links them into the binary,
+/// `run_beside` runs `dynroute-full` for them.
+pub fn main_with(reasons: &'static dyn Reasons, full: fn(Full) -> ExitCode) -> ExitCode {
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
@@ -139,25 +121,20 @@ pub fn main_with(reasons: &'static dyn Reasons) -> ExitCode {
         },
         Command::Trace(args) => trace::run(args, reasons),
         Command::Test(args) => test::run(args, reasons),
-        #[cfg(feature = "serve")]
-        Command::Serve(args) => serve::run(args),
-        #[cfg(feature = "deploy")]
-        Command::Pull(args) => deploy::pull(args),
-        #[cfg(feature = "deploy")]
-        Command::Plan(args) => deploy::plan(args),
-        #[cfg(feature = "deploy")]
-        Command::Apply(args) => deploy::apply_command(args),
-        #[cfg(feature = "deploy")]
-        Command::Rollback(args) => deploy::rollback_command(args),
-        #[cfg(feature = "deploy")]
-        Command::History(args) => deploy::history_command(args),
-        #[cfg(feature = "generate")]
-        Command::Generate(args) => generate::run(args),
+        Command::Full(command) => full(Full(command)),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { file, format } => graph(&file, format, reasons),
         Command::Completions(args) => manual::completions(&args, Cli::command()),
         Command::Man(args) => manual::man(&args, Cli::command()),
     }
+}
+
+/// The path of `program` in the folder of the running program (with the platform's
+/// executable suffix), where `cargo install` puts every binary of a package.
+pub(crate) fn beside_this_program(program: &str) -> Result<std::path::PathBuf, String> {
+    let running = std::env::current_exe()
+        .map_err(|e| format!("cannot find the running program's path: {e}"))?;
+    Ok(running.with_file_name(format!("{program}{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// Reads a file, or standard input for `-`; returns the name shown in diagnostics and the

@@ -19,7 +19,6 @@
 //! another schema refuses to answer rather than give other reasons.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -75,14 +74,8 @@ impl Helper {
         }
     }
 
-    fn path(&self) -> Result<PathBuf, String> {
-        let running = std::env::current_exe()
-            .map_err(|e| format!("cannot find the running program's path: {e}"))?;
-        Ok(running.with_file_name(format!("{}{}", self.program, std::env::consts::EXE_SUFFIX)))
-    }
-
     fn start(&self) -> Result<Channel, String> {
-        let path = self.path()?;
+        let path = crate::beside_this_program(self.program)?;
         let mut child = Command::new(&path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -393,3 +393,60 @@ fn graph_reports_why_there_is_nothing_to_draw_as_validate_does() {
         assert_eq!(stderr, errors, "{input:?}");
     }
 }
+
+/// Puts a hard link to (or else a copy of) `program` at `to`: the running program's path is
+/// where `dynroute` looks for `dynroute-full`.
+fn place(program: &str, to: &Path) {
+    if std::fs::hard_link(program, to).is_err() {
+        std::fs::copy(program, to).expect("program copied");
+    }
+}
+
+#[test]
+fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temporary folder");
+    let alone = dir
+        .path()
+        .join(format!("dynroute{}", std::env::consts::EXE_SUFFIX));
+    place(env!("CARGO_BIN_EXE_dynroute"), &alone);
+    let description = dir.path().join("description.json");
+    std::fs::write(&description, r#"{"openapi": "5.0.0"}"#).expect("description written");
+    let out = dir.path().join("out");
+    let generate = [
+        "generate",
+        description.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    let run = |args: &[&str]| Command::new(&alone).args(args).output().expect("runs");
+
+    // Without dynroute-full, the subcommand fails and says what is missing, and where.
+    let without = run(&generate);
+    let stderr = String::from_utf8_lossy(&without.stderr);
+    assert_eq!(code(&without), 2, "{stderr}");
+    let expected = dir
+        .path()
+        .join(format!("dynroute-full{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        stderr.contains(&*expected.to_string_lossy()) && stderr.contains("cannot be started"),
+        "{stderr}"
+    );
+    // Parsing, help and the offline subcommands are dynroute's own.
+    assert_eq!(code(&run(&["serve", "--no-such-flag"])), 2);
+    let help = run(&["serve", "--help"]);
+    assert_eq!(code(&help), 0);
+    assert!(stdout(&help).contains("Usage: dynroute serve"));
+    let valid = example("valid/support-route.json");
+    assert_eq!(code(&run(&["validate", valid.to_str().expect("utf-8")])), 0);
+
+    // Beside it, dynroute-full runs the subcommand: its own error and exit status.
+    place(env!("CARGO_BIN_EXE_dynroute-full"), &expected);
+    let with = run(&generate);
+    let stderr = String::from_utf8_lossy(&with.stderr);
+    assert_eq!(code(&with), 1, "{stderr}");
+    assert!(
+        stderr.contains("unsupported OpenAPI version \"5.0.0\""),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
