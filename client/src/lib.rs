@@ -162,6 +162,10 @@ impl Client {
 ///   `active`, as in `route.version` or a version listing) has no `elements` in the
 ///   description and gets none.
 ///
+/// The value of `elements`, the route's graph, is never looked into: the conditions in it are
+/// the user's own objects, whose keys (request paths such as `metadata.id`) could be any of
+/// the names above.
+///
 /// Installed by [`Client::cloudflare_builder`] and [`Client::from_env`] as the response hook,
 /// through [`ResponseNormalizer`].
 pub fn normalize_response(_operation_id: &str, body: &mut serde_json::Value) {
@@ -194,8 +198,10 @@ pub fn normalize_response(_operation_id: &str, body: &mut serde_json::Value) {
             if is_route && map.get("elements").is_none_or(Value::is_null) {
                 map.insert("elements".to_owned(), Value::Array(Vec::new()));
             }
-            for value in map.values_mut() {
-                normalize_response(_operation_id, value);
+            for (key, value) in map.iter_mut() {
+                if key != "elements" {
+                    normalize_response(_operation_id, value);
+                }
             }
         }
         Value::Array(items) => {
@@ -251,6 +257,9 @@ impl runtime::ResponseHook for ResponseNormalizer {
 /// * an object with `gateway_id` and `id` whose `elements` is missing or `null` (the
 ///   normaliser makes it `[]`).
 ///
+/// What an `elements` key holds is passed over, as the normaliser passes over it: only its
+/// braces are counted, to find where it ends.
+///
 /// A key with a `\` in it could spell one of these names with `\u` escapes: the answer is
 /// then `true`, as it is when a repeated key has one of these values in any occurrence (the
 /// normaliser reads the last), and when objects nest more than 64 deep. For bytes that are
@@ -284,7 +293,9 @@ fn normalizer_may_rewrite(body: &[u8]) -> bool {
             .copied()
             .unwrap_or(b' ')
     };
-    while let Some(at) = events.next() {
+    // The event that ended the value of an `elements` key, still to be handled.
+    let mut after_elements = None;
+    while let Some(at) = after_elements.take().or_else(|| events.next()) {
         match body.get(at) {
             Some(b':') => {
                 let Some(text) = events.key_before(at) else {
@@ -301,7 +312,10 @@ fn normalizer_may_rewrite(body: &[u8]) -> bool {
                     b"gateway_id" => GATEWAY_ID,
                     b"id" => ID,
                     b"elements" if value(at) == b'n' => ELEMENTS | ELEMENTS_NULL,
-                    b"elements" => ELEMENTS,
+                    b"elements" => {
+                        after_elements = events.next_after_value();
+                        ELEMENTS
+                    }
                     b"version" => {
                         next_is_version = value(at) == b'{';
                         0
@@ -380,6 +394,26 @@ mod tests {
         normalize_response("list", &mut body);
         assert_eq!(body["data"]["routes"][0]["elements"], json!([]));
         assert_eq!(body["data"]["routes"][0]["version"]["data"], json!("[]"));
+    }
+
+    #[test]
+    fn the_graph_in_elements_is_left_as_it_is() {
+        // Conditions are keyed by request paths, which may be any of the names the normaliser
+        // reads; an element's properties are the user's too.
+        let graph = json!([
+            {"id": "c", "type": "conditional",
+             "properties": {"conditions": {"id": {"$eq": "1"}, "gateway_id": {"$eq": "g"}}},
+             "outputs": {"true": {"elementId": "e"}, "false": {"elementId": "e"}}},
+            {"id": "e", "type": "end", "outputs": {},
+             "properties": {"version": {"data": [1]}, "version_id": "v", "active": true}}
+        ]);
+        let mut body = json!({"success": true, "result": {
+            "id": "r", "gateway_id": "g", "elements": graph,
+            "version": {"version_id": "v", "active": "true", "data": graph}
+        }});
+        normalize_response("get", &mut body);
+        assert_eq!(body["result"]["elements"], graph);
+        assert_eq!(body["result"]["version"]["data"], json!(graph.to_string()));
     }
 
     #[test]
@@ -587,6 +621,14 @@ mod tests {
             r#"{"id": "r", "elements": null, "x": {"gateway_id": "g"}}"#.into(),
             r#"{"s": "{\"gateway_id\": \"g\", \"id\": \"i\", \"data\": [1]}", "id": 1}"#.into(),
             r#"["version", {"version": {"data": "x"}}, "data", 1, null]"#.into(),
+            // The graph is the user's: nothing in it is rewritten.
+            r#"{"data": {"routes": [{"id": "r", "gateway_id": "g", "elements": [
+                {"id": "e", "conditions": {"a": {"version_id": 1, "active": 2, "data": 3}}},
+                {"id": "f", "properties": {"id": 1, "gateway_id": 2, "version": {"data": 4}}}],
+                "after": {"version_id": 1, "active": 2, "data": "3"}}]}}"#
+                .into(),
+            r#"{"elements": {"id": "r", "gateway_id": "g", "x": {"elements": null}}, "id": 1}"#
+                .into(),
             r#"{"success": false, "errors": [{"code": 1, "message": "gone"}]}"#.into(),
             "[]".into(),
             "7".into(),
@@ -607,8 +649,8 @@ mod tests {
             r#"{"version": {"data": null}}"#.into(),
             r#"[{"id": "r", "gateway_id": "g"}]"#.into(),
             r#"{"id":"r","gateway_id":"g","elements":[],"elements" : null}"#.into(),
-            r#"{"data": {"routes": [{"id": "r", "gateway_id": "g", "elements": [
-                {"id": "e", "conditions": {"a": {"version_id": 1, "active": 2, "data": 3}}}]}]}}"#
+            r#"{"data": {"routes": [{"id": "r", "gateway_id": "g", "elements": [{"id": "e"}],
+                "x": {"version_id": 1, "active": 2, "data": 3}}]}}"#
                 .into(),
         ];
         (alone, rewritten)

@@ -179,6 +179,22 @@ impl<'a> Events<'a> {
         }
         self.text.get(self.base + open + 1..self.base + close)
     }
+
+    /// Passes over the value after the colon just returned (the objects it holds, at any
+    /// depth) and returns the event that follows it: the colon of the next key or the brace
+    /// that closes the object holding it. `None` at the end of the text.
+    pub(crate) fn next_after_value(&mut self) -> Option<usize> {
+        let mut depth = 0usize;
+        loop {
+            let at = self.next()?;
+            match self.text.get(at) {
+                Some(b'{') => depth += 1,
+                Some(b'}') if depth > 0 => depth -= 1,
+                _ if depth == 0 => return Some(at),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// [`Events::key_before`] read backwards from the colon, one byte at a time.
@@ -313,6 +329,33 @@ mod tests {
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[test]
+    fn a_value_is_passed_over_to_the_event_after_it() {
+        // The values hold objects that cross 64-byte blocks, and braces and colons in strings.
+        let filler = format!(r#""{}""#, "{:}".repeat(30));
+        for (text, rest) in [
+            (
+                format!(r#"{{"a": [{{"b": {{"c": {filler}}}}}, {{}}], "d": 1}}"#),
+                ": 1}",
+            ),
+            (format!(r#"{{"a": {{"b": [{filler}, {{"c": 1}}]}}}}"#), "}"),
+            (format!(r#"{{"a": {filler}, "d": {{}}}}"#), ": {}}"),
+            (r#"{"a": 1 }"#.to_owned(), "}"),
+        ] {
+            let mut events = Events::new(text.as_bytes());
+            assert_eq!(events.next(), Some(0));
+            let colon = events.next().expect("the first colon");
+            assert_eq!(&text[colon - 3..=colon], r#""a":"#);
+            let at = events.next_after_value().expect("an event after the value");
+            assert_eq!(&text[at..], rest, "{text}");
+        }
+        // At the end of the text there is nothing after it.
+        let mut events = Events::new(br#"{"a": [{}"#);
+        events.next();
+        events.next();
+        assert_eq!(events.next_after_value(), None);
+    }
+
     #[test]
     fn sse2_and_portable_masks_agree() {
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
