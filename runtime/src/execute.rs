@@ -365,32 +365,35 @@ async fn send(
     let operation = request.operation_id;
     // Only POST is treated as possibly creating something on each call; see RetryPolicy.
     let may_change_state = request.method == Method::POST;
-    let url = format!("{}{}", client.inner.base_url, request.path);
+    let mut url = reqwest::Url::parse(&format!("{}{}", client.inner.base_url, request.path))
+        .map_err(|e| {
+            Error::new(ErrorKind::InvalidRequest, operation)
+                .with_message(format!("the request's URL is not valid: {e}"))
+        })?;
+    if !request.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&request.query);
+    }
     let policy = super::retry::RetryPolicy {
         max_retries: client.max_retries(),
         ..client.inner.retry.clone()
     };
     let timeout = client.timeout();
-    let (headers, body) = request_headers_and_body(client, request, parts)?;
     let mut attempt: u32 = 0;
     loop {
-        let mut builder = client
-            .inner
-            .http
-            .request(request.method.clone(), &url)
-            .headers(headers.clone())
-            .timeout(timeout);
-        if !request.query.is_empty() {
-            builder = builder.query(&request.query);
-        }
+        // Made again for each attempt, which is cheaper than keeping a copy for retries.
+        let (headers, body) = request_headers_and_body(client, request, parts)?;
+        let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
+        *http_request.headers_mut() = headers;
+        *http_request.timeout_mut() = Some(timeout);
         if let Some(body) = body {
-            builder = builder.body(body.to_vec());
+            *http_request.body_mut() = Some(body.to_vec().into());
         }
 
-        let failure = match builder.send().await {
-            Ok(response) => {
+        let failure = match client.inner.http.execute(http_request).await {
+            Ok(mut response) => {
                 let status = response.status();
-                let headers = response.headers().clone();
+                // Taken, not cloned: the body is read through `response` without them.
+                let headers = std::mem::take(response.headers_mut());
                 match read_body(response, client.inner.max_response_bytes).await {
                     Ok(bytes) if status.is_success() => {
                         return Ok(Success {
