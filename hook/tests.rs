@@ -3,8 +3,8 @@
 //!
 //! That the hook leaves the JSON Schema compiler out is checked on the binary pre-commit
 //! installs (`scripts/pre-commit-test`): built here, in one call with the rest of the
-//! workspace, the hook gets the `dynroute` command's default features, whose server and
-//! client check files with the compiled schema.
+//! workspace, the hook gets the `dynroute` command's default features, so what it links is
+//! not what pre-commit builds.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -268,6 +268,36 @@ async fn email_and_key_are_sent_as_headers_and_never_shown() {
 }
 
 #[tokio::test]
+async fn a_user_and_password_in_the_base_url_are_sent_as_basic_auth_unless_credentials_are_set() {
+    let server = ScriptedServer::start(vec![ok(route_json("r1")), ok(route_json("r1"))]).await;
+    let with_user = server.base_url.replacen("http://", "http://ops:p%40ss@", 1);
+    let basic = Client::cloudflare_builder()
+        .base_url(&with_user)
+        .build()
+        .expect("client builds");
+    basic.get(ACCOUNT, GATEWAY, "r1").await.expect("the route");
+    // The client's credentials replace the URL's.
+    let bearer = Client::cloudflare_builder()
+        .base_url(&with_user)
+        .credentials(Credentials::api_token(TOKEN))
+        .build()
+        .expect("client builds");
+    bearer.get(ACCOUNT, GATEWAY, "r1").await.expect("the route");
+    let sent = server.requests();
+    // base64 of "ops:p@ss": the password is percent-decoded, as reqwest does.
+    assert_eq!(sent[0].header("authorization"), Some("Basic b3BzOnBAc3M="));
+    assert_eq!(
+        sent[1].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    for request in &sent {
+        assert!(!request.target.contains("ops"), "{}", request.target);
+    }
+    // Nor is the password left in the client's base URL, which Debug shows.
+    assert!(!format!("{basic:?}").contains("p%40ss"), "{basic:?}");
+}
+
+#[tokio::test]
 async fn success_false_is_an_error_even_with_status_200() {
     let server = ScriptedServer::start(vec![Reply::json(
         200,

@@ -69,7 +69,7 @@ pub const CLIENT_DEPENDENCIES: &[Dependency] = &[
         name: "reqwest",
         version: "0.13.5",
         default_features: false,
-        features: &["rustls-no-provider", "query", "http2"],
+        features: &["rustls-no-provider", "http2"],
     },
     Dependency {
         name: "tokio",
@@ -331,7 +331,7 @@ mod tests {
         );
         let client = dependencies(true);
         assert!(client.contains(
-            "reqwest = { version = \"0.13.5\", default-features = false, features = [\"rustls-no-provider\", \"query\", \"http2\"] }\n"
+            "reqwest = { version = \"0.13.5\", default-features = false, features = [\"rustls-no-provider\", \"http2\"] }\n"
         ), "{client}");
         assert!(
             client.ends_with(

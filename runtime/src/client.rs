@@ -241,7 +241,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let config_error =
             |message: String| Error::new(ErrorKind::Config, "client").with_message(message);
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let mut base_url = self.base_url.trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|err| config_error(format!("invalid base URL `{base_url}`: {err}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -279,6 +279,22 @@ impl ClientBuilder {
                     })?
             }
         };
+        // A user name and password in the base URL: reqwest's `RequestBuilder` turns them into
+        // a Basic `Authorization` header and takes them out of the URL. Requests are built as
+        // `reqwest::Request` (see `execute::send`), so that is done once, here, by the same
+        // code; the client's credentials, when they set `Authorization`, still win.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            let request = http
+                .request(reqwest::Method::GET, parsed)
+                .build()
+                .map_err(|err| config_error(format!("invalid base URL: {err}")))?;
+            base_url = request.url().as_str().trim_end_matches('/').to_owned();
+            if let Some(basic) = request.headers().get(reqwest::header::AUTHORIZATION) {
+                default_headers
+                    .entry(reqwest::header::AUTHORIZATION)
+                    .or_insert_with(|| basic.clone());
+            }
+        }
         let credentials_kind = match &self.credentials {
             Some(Credentials::Bearer(_)) => "bearer token",
             Some(Credentials::Headers(_)) => "API key headers",

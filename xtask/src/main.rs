@@ -51,8 +51,9 @@ enum Command {
         /// call), crate (first `cargo check` of the generated crate; minutes), client.
         #[arg(long, value_enum, value_delimiter = ',')]
         only: Vec<Part>,
-        /// Whole-process runs of each pair in the scripts (BENCH_RUNS; default 30 for the
-        /// typical file, 5 for the others, 2 for the crates).
+        /// Whole-process runs of each pair in the scripts (BENCH_RUNS; default 200 for the
+        /// typical file, 10 for the large routes and 40 for the many files, fewer for a slow
+        /// peer, 2 for the crates).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         runs: Option<u32>,
         /// A smoke-sized run: small inputs (1,001-element large routes, 100 files), 3 runs
