@@ -55,8 +55,9 @@ pub struct Job {
 pub enum Source {
     /// Already read (standard input), or the message saying why it could not be.
     Read(Result<Vec<u8>, String>),
-    /// A file, read by the thread that checks it.
-    File(PathBuf),
+    /// A file, read by the thread that checks it, with its size when it was found if that
+    /// was looked up (which spares a look-up when it is read).
+    File { path: PathBuf, size: Option<u64> },
     /// A job that panics (tests of what a panic while checking does).
     #[cfg(test)]
     Panic,
@@ -74,8 +75,8 @@ impl Job {
     fn run(self, held: &AtomicUsize) -> Checked {
         let read = match self.source {
             Source::Read(read) => read,
-            Source::File(path) => {
-                read_file(&path).map_err(|e| format!("cannot read {}: {e}", self.name))
+            Source::File { path, size } => {
+                read_file(&path, size).map_err(|e| format!("cannot read {}: {e}", self.name))
             }
             #[cfg(test)]
             Source::Panic => panic!("checking {} panicked", self.name),
@@ -96,20 +97,52 @@ impl Job {
     }
 }
 
-/// The bytes of the file at `path`, as `std::fs::read` reads them but in one `read` call
-/// fewer: as many bytes as the file's size says when it is opened (fewer if it shrank; what
-/// is written past that size meanwhile is not read), without a last call to see the end. A
-/// size of 0 says nothing (files of `/proc` have it): such a file is read to its end.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+/// Bytes read from a file whose size is not known before looking it up: most route files
+/// fit, and a second read that finds the end costs less than looking the size up.
+const FIRST_READ: usize = 16 << 10;
+
+/// The bytes of the file at `path`, as `std::fs::read` reads them but in fewer calls.
+///
+/// The file's size (`found`, when the walk looked it up) is how much to read: one `read`
+/// asks for a byte more, and a read that stops exactly at the size is taken as the end of the
+/// file. Without it, a file is read to its end if that takes less than [`FIRST_READ`] bytes,
+/// else its size is looked up and read in the same way. A file that grew or shrank since (a
+/// read that gives more or less than the size), or whose size says nothing (0, as files of
+/// `/proc` have), is read on to its end.
+fn read_file(path: &Path, found: Option<u64>) -> std::io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
     let mut bytes = Vec::new();
-    if size == 0 {
-        file.read_to_end(&mut bytes)?;
-    } else {
-        bytes.try_reserve_exact(usize::try_from(size).unwrap_or(usize::MAX))?;
-        file.take(size).read_to_end(&mut bytes)?;
+    let size = match found {
+        Some(size) => size,
+        None => {
+            bytes.try_reserve_exact(FIRST_READ)?;
+            (&mut file)
+                .take(FIRST_READ as u64)
+                .read_to_end(&mut bytes)?;
+            if bytes.len() < FIRST_READ {
+                return Ok(bytes);
+            }
+            file.metadata()?.len()
+        }
+    };
+    let asked = usize::try_from(size).ok().and_then(|s| s.checked_add(1));
+    if let Some(asked) = asked.filter(|&asked| asked > bytes.len() + 1) {
+        bytes.try_reserve_exact(asked - bytes.len())?;
+        let start = bytes.len();
+        bytes.resize(asked, 0);
+        let got = loop {
+            match file.read(&mut bytes[start..]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                got => break got,
+            }
+        };
+        bytes.truncate(start + *got.as_ref().unwrap_or(&0));
+        got?;
+        if bytes.len() + 1 == asked {
+            return Ok(bytes);
+        }
     }
+    file.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -402,28 +435,34 @@ mod tests {
     #[test]
     fn files_are_read_whole_and_errors_are_the_system_s() {
         let folder = tempfile::tempdir().expect("a temporary folder");
-        for size in [0, 1, 4095, 4096, 4097, 100_000] {
+        let first = FIRST_READ;
+        for size in [0, 1, 4095, 4096, 4097, first - 1, first, first + 1, 100_000] {
             let file = folder.path().join(format!("{size}.json"));
             let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
             std::fs::write(&file, &bytes).expect("written");
-            assert_eq!(read_file(&file).expect("read"), bytes, "{size} bytes");
+            assert_eq!(read_file(&file, None).expect("read"), bytes, "{size} bytes");
+            // A size found before the file changed: it is read whole all the same.
+            for found in [0, 1, size.saturating_sub(1), size, size + 1, 4096, 1 << 20] {
+                let read = read_file(&file, Some(found as u64)).expect("read");
+                assert_eq!(read, bytes, "{size} bytes, found at {found}");
+            }
         }
         for path in [
             folder.path().to_path_buf(),
             folder.path().join("missing.json"),
         ] {
-            let ours = read_file(&path)
-                .expect_err("not a readable file")
-                .to_string();
             let std = std::fs::read(&path)
                 .expect_err("not a readable file")
                 .to_string();
-            assert_eq!(ours, std);
+            for found in [None, Some(4096)] {
+                let ours = read_file(&path, found).expect_err("not a readable file");
+                assert_eq!(ours.to_string(), std, "{path:?}, found at {found:?}");
+            }
         }
         // A size of 0 says nothing: the file is read to its end.
         #[cfg(target_os = "linux")]
         assert!(
-            !read_file(Path::new("/proc/self/status"))
+            !read_file(Path::new("/proc/self/status"), None)
                 .expect("read")
                 .is_empty()
         );

@@ -273,7 +273,7 @@ fn check(
         let (name, source) = match input {
             // Standard input is read on this thread (files by the thread that checks them).
             Input::Stdin { name, .. } => (name, Source::Read(crate::read("-").map(|r| r.1))),
-            Input::File { name, path } => (name, Source::File(path)),
+            Input::File { name, path, size } => (name, Source::File { path, size }),
         };
         rounds.push(Job {
             name,

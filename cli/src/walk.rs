@@ -10,7 +10,8 @@
 //! command line are always checked, unless `--force-exclude` applies the same patterns to
 //! them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -27,9 +28,14 @@ pub enum Input {
     /// Standard input, shown under `name`; `path` (absolute) is where that name puts it,
     /// for settings and per-file ignores.
     Stdin { name: String, path: Option<PathBuf> },
-    /// A file: the name shown in diagnostics (the path as given or found) and its absolute
-    /// path.
-    File { name: String, path: PathBuf },
+    /// A file: the name shown in diagnostics (the path as given or found), its absolute
+    /// path, and its size if it was looked up to tell a file from a folder (as for paths
+    /// given; the walk's entries tell it without).
+    File {
+        name: String,
+        path: PathBuf,
+        size: Option<u64>,
+    },
 }
 
 /// What the command line asks for.
@@ -66,11 +72,16 @@ struct Out<'e> {
 
 impl Out<'_> {
     /// Hands on the file `path`, shown as `name`, unless it was handed on before.
-    fn file(&mut self, name: String, path: PathBuf) -> Result<(), SettingsError> {
+    fn file(
+        &mut self,
+        name: String,
+        path: PathBuf,
+        size: Option<u64>,
+    ) -> Result<(), SettingsError> {
         if !self.seen.insert(path.clone()) {
             return Ok(());
         }
-        (self.each)(Input::File { name, path })
+        (self.each)(Input::File { name, path, size })
     }
 }
 
@@ -97,14 +108,24 @@ pub fn find(
     } else {
         request.paths
     };
-    for given in paths {
-        if given == "-" {
+    let given: Vec<(&String, Option<PathBuf>)> = paths
+        .iter()
+        .map(|given| {
+            (
+                given,
+                (given != "-").then(|| absolute(cwd, Path::new(given))),
+            )
+        })
+        .collect();
+    let listing = Listing::of(given.iter().filter_map(|(_, path)| path.as_deref()));
+    for (given, path) in given {
+        let Some(path) = path else {
             let path = request
                 .stdin_name
                 .map(|name| absolute(cwd, Path::new(name)));
             if request.force_exclude
                 && let Some(path) = &path
-                && excluded(request, finder, path)?
+                && excluded(request, finder, path, path.is_dir())?
             {
                 continue;
             }
@@ -113,25 +134,101 @@ pub fn find(
                 path,
             })?;
             continue;
-        }
-        let path = absolute(cwd, Path::new(given));
-        if request.force_exclude && excluded(request, finder, &path)? {
+        };
+        let kind = match listing.is_folder(&path) {
+            Some(is_folder) => Ok((is_folder, None)),
+            None => std::fs::metadata(&path)
+                .map(|found| (found.is_dir(), found.is_file().then_some(found.len()))),
+        };
+        let is_dir = matches!(kind, Ok((true, _)));
+        if request.force_exclude && excluded(request, finder, &path, is_dir)? {
             continue;
         }
-        if path.is_dir() {
-            walk(given, false, request, cwd, finder, &mut out)?;
-        } else {
+        match kind {
+            Ok((true, _)) => walk(given, false, request, cwd, finder, &mut out)?,
+            Ok((false, size)) => out.file(given.clone(), path, size)?,
             // A missing file stays an input: reading it fails with a message naming it.
-            out.file(given.clone(), path)?;
+            Err(_) => out.file(given.clone(), path, None)?,
         }
     }
     Ok(out.found)
 }
 
-/// Whether the command line's or the governing settings file's patterns name `path` or a
-/// folder above it.
-fn excluded(request: &Request<'_>, finder: &Finder, path: &Path) -> Result<bool, SettingsError> {
-    if settings::matches_or_parent(request.exclude, path, path.is_dir()) {
+/// Paths given in one folder from which that folder is listed (see [`Listing`]).
+const LISTED_FROM: usize = 16;
+
+/// Entries per path given in a folder past which its listing stops: the paths are then
+/// looked up one by one, as in a folder with few of them.
+const ENTRIES_PER_PATH: usize = 16;
+
+/// The names of the files and folders in the folders that hold many of the paths given (as
+/// pre-commit passes them), each listed once: telling a file from a folder by its entry costs
+/// a share of one listing instead of a look-up (a `stat`) per path, which was most of the
+/// time spent finding thousands of given files. Entries that are neither (links, devices,
+/// pipes), names not listed, and folders not listed are looked up.
+#[derive(Default)]
+struct Listing(HashMap<PathBuf, Entries, foldhash::fast::RandomState>);
+
+/// A folder's files and folders: whether each name is a folder.
+type Entries = HashMap<OsString, bool, foldhash::fast::RandomState>;
+
+impl Listing {
+    /// The folders of `paths` (absolute, as [`absolute`] writes them) that hold at least
+    /// [`LISTED_FROM`] of them, listed to their end if they have at most [`ENTRIES_PER_PATH`]
+    /// entries per path given in them.
+    fn of<'a>(paths: impl Iterator<Item = &'a Path>) -> Self {
+        let mut counts: HashMap<&Path, usize, foldhash::fast::RandomState> = HashMap::default();
+        for folder in paths.filter_map(Path::parent) {
+            *counts.entry(folder).or_default() += 1;
+        }
+        let mut listing = Listing::default();
+        for (folder, count) in counts {
+            if count >= LISTED_FROM
+                && let Some(entries) = list(folder, count.saturating_mul(ENTRIES_PER_PATH))
+            {
+                listing.0.insert(folder.to_path_buf(), entries);
+            }
+        }
+        listing
+    }
+
+    /// Whether `path` is a folder (`Some(true)`) or a file (`Some(false)`), if its folder's
+    /// listing says.
+    fn is_folder(&self, path: &Path) -> Option<bool> {
+        let entries = self.0.get(path.parent()?)?;
+        entries.get(path.file_name()?).copied()
+    }
+}
+
+/// The files and folders in `folder` (name, whether a folder), or `None` if it cannot be
+/// listed or has more than `most` entries.
+fn list(folder: &Path, most: usize) -> Option<Entries> {
+    let mut entries = Entries::default();
+    for (i, entry) in std::fs::read_dir(folder).ok()?.enumerate() {
+        if i == most {
+            return None;
+        }
+        let entry = entry.ok()?;
+        // The entry's own type, which the listing gives on most file systems.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() || kind.is_file() {
+            entries.insert(entry.file_name(), kind.is_dir());
+        }
+    }
+    Some(entries)
+}
+
+/// Whether the command line's or the governing settings file's patterns name `path` (a
+/// folder if `is_dir`) or a folder above it.
+fn excluded(
+    request: &Request<'_>,
+    finder: &Finder,
+    path: &Path,
+    is_dir: bool,
+) -> Result<bool, SettingsError> {
+    if settings::matches_or_parent(request.exclude, path, is_dir) {
         return Ok(true);
     }
     let dir = path.parent().unwrap_or(path);
@@ -230,7 +327,7 @@ fn walk(
     }
     files.sort_by(|a, b| Path::new(&a.0).cmp(Path::new(&b.0)));
     for (name, path) in files {
-        out.file(name, path)?;
+        out.file(name, path, None)?;
     }
     Ok(())
 }
@@ -328,6 +425,88 @@ pub fn stdin_brings_data() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The inputs `find` hands on for `paths` given in `cwd`, without their sizes.
+    fn inputs(cwd: &Path, paths: &[String]) -> Vec<Input> {
+        let exclude = Gitignore::empty();
+        let request = Request {
+            paths,
+            stdin_name: None,
+            exclude: &exclude,
+            force_exclude: false,
+            skip: None,
+        };
+        let mut found = Vec::new();
+        find(&request, cwd, &Arc::new(Finder::off()), &mut |input| {
+            found.push(match input {
+                Input::File { name, path, .. } => Input::File {
+                    name,
+                    path,
+                    size: None,
+                },
+                stdin => stdin,
+            });
+            Ok(())
+        })
+        .expect("found");
+        found
+    }
+
+    #[test]
+    fn a_listed_folder_tells_files_from_folders_as_a_look_up_does() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let cwd = folder.path();
+        let mut names: Vec<String> = (0..LISTED_FROM).map(|i| format!("r{i:02}.json")).collect();
+        for name in &names {
+            std::fs::write(cwd.join(name), "{}").expect("written");
+        }
+        // A folder named like a file, a folder, a missing file, and links to both kinds.
+        for sub in ["folder.json", "sub"] {
+            std::fs::create_dir(cwd.join(sub)).expect("a folder");
+            std::fs::write(cwd.join(sub).join("inside.json"), "{}").expect("written");
+        }
+        names.extend(["folder.json", "sub", "missing.json"].map(String::from));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(cwd.join("sub"), cwd.join("to-sub")).expect("a link");
+            std::os::unix::fs::symlink(cwd.join("r00.json"), cwd.join("to-r00.json"))
+                .expect("a link");
+            names.extend(["to-sub", "to-r00.json"].map(String::from));
+        }
+        // Given as absolute paths: the walk of a folder starts from the path as given.
+        let paths: Vec<PathBuf> = names.iter().map(|name| cwd.join(name)).collect();
+        let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let listing = Listing::of(paths.iter().map(PathBuf::as_path));
+        assert_eq!(listing.is_folder(&cwd.join("r00.json")), Some(false));
+        assert_eq!(listing.is_folder(&cwd.join("folder.json")), Some(true));
+        // Names not listed as a file or a folder are looked up.
+        for name in ["missing.json", "to-sub", "to-r00.json"] {
+            assert_eq!(listing.is_folder(&cwd.join(name)), None, "{name}");
+        }
+        // Given all at once (their folder listed) or one by one (each looked up), the same
+        // inputs come, in the same order.
+        let one_by_one: Vec<Input> = given
+            .iter()
+            .flat_map(|g| inputs(cwd, std::slice::from_ref(g)))
+            .collect();
+        assert_eq!(inputs(cwd, &given), one_by_one);
+        let found: Vec<PathBuf> = one_by_one
+            .into_iter()
+            .filter_map(|input| match input {
+                Input::File { path, .. } => path.strip_prefix(cwd).ok().map(Path::to_path_buf),
+                Input::Stdin { .. } => None,
+            })
+            .collect();
+        for name in ["folder.json/inside.json", "sub/inside.json", "missing.json"] {
+            assert!(found.contains(&PathBuf::from(name)), "{name} in {found:?}");
+        }
+        // A folder with many more entries than paths given in it is not listed.
+        for i in 0..2 * given.len() * ENTRIES_PER_PATH {
+            std::fs::write(cwd.join(format!("x{i}.json")), "{}").expect("written");
+        }
+        let listing = Listing::of(paths.iter().map(PathBuf::as_path));
+        assert_eq!(listing.is_folder(&cwd.join("r00.json")), None);
+    }
 
     #[test]
     fn absolute_paths_resolve_dots_as_written() {
