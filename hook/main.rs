@@ -4,7 +4,7 @@
 //! (see the `reasons` module of the `dynroute` crate).
 
 static REASONS: dynroute::reasons::Helper =
-    dynroute::reasons::Helper::beside_this_program("dynroute-hook-reasons");
+    dynroute::reasons::Helper::beside_this_program("dynroute-hook-reasons", &[]);
 
 fn main() -> std::process::ExitCode {
     dynroute::main_with(&REASONS, dynroute::run_beside)

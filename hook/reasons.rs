@@ -3,5 +3,5 @@
 //! output (the `reasons` module of the `dynroute` crate).
 
 fn main() -> std::process::ExitCode {
-    dynroute::reasons::serve()
+    dynroute::reasons::serve("dynroute-hook-reasons")
 }

@@ -19,6 +19,9 @@ use crate::USAGE_OR_IO;
 /// The binary that links every subcommand, installed beside `dynroute`.
 pub const FULL_PROGRAM: &str = "dynroute-full";
 
+/// The hidden subcommand of [`FULL_PROGRAM`] that says why files fail the route schema.
+pub const SCHEMA_REASONS: &str = "schema-reasons";
+
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum FullCommand {
     /// Serve a local, stateful Dynamic Routing API (and a route-aware inference endpoint)
@@ -46,6 +49,11 @@ pub(crate) enum FullCommand {
     /// description, JSON or YAML.
     #[cfg(feature = "generate")]
     Generate(crate::generate::GenerateArgs),
+    /// Say why route files fail the route schema, answering one JSON question per line of
+    /// standard input: what `dynroute` starts when a file fails the quick verdict (see the
+    /// `reasons` module), so that `dynroute` does not link the JSON Schema compiler.
+    #[command(hide = true)]
+    SchemaReasons,
 }
 
 /// One of the subcommands that need a server, the network or the code generator, parsed from
@@ -71,6 +79,7 @@ pub fn run_here(full: Full) -> ExitCode {
         FullCommand::History(args) => crate::deploy::history_command(args),
         #[cfg(feature = "generate")]
         FullCommand::Generate(args) => crate::generate::run(args),
+        FullCommand::SchemaReasons => crate::reasons::serve("dynroute-full schema-reasons"),
     }
 }
 

@@ -37,7 +37,7 @@ use dynroute_validator::output::{self, Format};
 use dynroute_validator::schema::Reasons;
 use dynroute_validator::{Drawing, registry};
 
-pub use full::{Full, run_beside, run_here};
+pub use full::{FULL_PROGRAM, Full, SCHEMA_REASONS, run_beside, run_here};
 
 /// Exit status for a usage or I/O error.
 pub(crate) const USAGE_OR_IO: u8 = 2;

@@ -1,11 +1,12 @@
 //! Why a file fails the route schema, from another process.
 //!
 //! The quick verdict, generated at build time, says whether a file matches the route schema;
-//! only a file that does not needs the JSON Schema compiler, to say why. The pre-commit
-//! hook's binary (`dynroute-hook`) leaves the compiler out, so that it starts with fewer
-//! pages to load and relocate, and asks `dynroute-hook-reasons`, installed beside it from the
-//! same package, through [`Helper`]. The helper ([`serve`]) answers with
-//! [`Compiled`], as `dynroute` does in its own process, so the findings are the same.
+//! only a file that does not needs the JSON Schema compiler, to say why. `dynroute` and the
+//! pre-commit hook's binary (`dynroute-hook`) leave the compiler out, so that they start with
+//! fewer pages to load and relocate, and ask a program installed beside them from the same
+//! package, through [`Helper`]: `dynroute-full schema-reasons` and `dynroute-hook-reasons`.
+//! The helper ([`serve`]) answers with [`Compiled`], as `dynroute-full` does in its own
+//! process, so the findings are the same.
 //!
 //! The helper is started on the first file that fails the verdict and answers every later
 //! one; it ends when the hook closes its standard input, at the latest when the hook exits.
@@ -49,6 +50,8 @@ pub fn fingerprint() -> &'static str {
 pub struct Helper {
     /// The helper's file name, without the platform's executable suffix.
     program: &'static str,
+    /// The arguments it is started with.
+    args: &'static [&'static str],
     /// The running helper once started, or why it could not be started or stopped
     /// answering (kept, so that every later file gets the same error).
     channel: Mutex<Option<Result<Channel, String>>>,
@@ -65,11 +68,12 @@ struct Channel {
 }
 
 impl Helper {
-    /// The helper `program`, to be found beside the running program and started when
-    /// first needed.
-    pub const fn beside_this_program(program: &'static str) -> Self {
+    /// The helper `program`, to be found beside the running program and started with `args`
+    /// when first needed.
+    pub const fn beside_this_program(program: &'static str, args: &'static [&'static str]) -> Self {
         Helper {
             program,
+            args,
             channel: Mutex::new(None),
         }
     }
@@ -77,6 +81,7 @@ impl Helper {
     fn start(&self) -> Result<Channel, String> {
         let path = crate::beside_this_program(self.program)?;
         let mut child = Command::new(&path)
+            .args(self.args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -175,14 +180,15 @@ fn finding(item: &Value) -> Result<Finding, String> {
 }
 
 /// The helper's side: answers each question line of standard input on standard output
-/// until standard input ends. Exit status 0, or 2 when standard output cannot be written.
-pub fn serve() -> ExitCode {
+/// until standard input ends. Exit status 0, or 2 (the error shown after `name`) when
+/// standard output cannot be written.
+pub fn serve(name: &str) -> ExitCode {
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     match answer_all(stdin, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("dynroute-hook-reasons: {e}");
+            eprintln!("{name}: {e}");
             ExitCode::from(crate::USAGE_OR_IO)
         }
     }
@@ -362,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_helper_that_is_not_there_is_named_and_the_error_kept() {
-        static MISSING: Helper = Helper::beside_this_program("dynroute-no-such-helper");
+        static MISSING: Helper = Helper::beside_this_program("dynroute-no-such-helper", &[]);
         let parsed = parse::parse("{}").expect("JSON");
         let doc = document::extract(parsed.root()).expect("a document");
         for _ in 0..2 {

@@ -438,6 +438,22 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
     assert!(stdout(&help).contains("Usage: dynroute serve"));
     let valid = example("valid/support-route.json");
     assert_eq!(code(&run(&["validate", valid.to_str().expect("utf-8")])), 0);
+    // dynroute-full also says why a file fails the route schema: without it, such a file
+    // ends the run with exit status 2, naming it.
+    let failing = dir.path().join("failing.json");
+    std::fs::write(
+        &failing,
+        r#"{"name": "r", "elements": [{"id": "start", "type": "begin"}]}"#,
+    )
+    .expect("written");
+    let failing = failing.to_str().expect("utf-8").to_string();
+    let unexplained = run(&["validate", &failing]);
+    let stderr = String::from_utf8_lossy(&unexplained.stderr);
+    assert_eq!(code(&unexplained), 2, "{stderr}");
+    assert!(
+        stderr.contains(&*expected.to_string_lossy()) && stderr.contains("cannot be started"),
+        "{stderr}"
+    );
 
     // Beside it, dynroute-full runs the subcommand: its own error and exit status.
     place(env!("CARGO_BIN_EXE_dynroute-full"), &expected);
@@ -449,4 +465,22 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
         "{stderr}"
     );
     assert!(!out.exists());
+    // ... and the findings of the route schema come from it, as dynroute-full's own are.
+    let explained = run(&["validate", "--format", "json", &failing]);
+    let in_full = Command::new(&expected)
+        .args(["validate", "--format", "json", &failing])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        code(&explained),
+        1,
+        "{}",
+        String::from_utf8_lossy(&explained.stderr)
+    );
+    assert!(
+        stdout(&explained).contains("\"schema\""),
+        "{}",
+        stdout(&explained)
+    );
+    assert_eq!(stdout(&explained), stdout(&in_full));
 }
