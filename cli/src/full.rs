@@ -19,8 +19,16 @@ use crate::USAGE_OR_IO;
 /// The binary that links every subcommand, installed beside `dynroute`.
 pub const FULL_PROGRAM: &str = "dynroute-full";
 
-/// The hidden subcommand of [`FULL_PROGRAM`] that says why files fail the route schema.
-pub const SCHEMA_REASONS: &str = "schema-reasons";
+/// The one argument with which [`FULL_PROGRAM`] says why files fail the route schema (the
+/// helper's side of the `reasons` module) instead of running the command: what `dynroute`
+/// starts when a file fails the quick verdict, so that it does not link the JSON Schema
+/// compiler. It is not part of the command line users see (no help, no completion).
+pub const SCHEMA_REASONS: &str = "--schema-reasons";
+
+/// Set in the environment of the program that [`run_beside`] starts: a program that finds
+/// it set was started by `run_beside` and is not `dynroute-full` (a copy of `dynroute` under
+/// that name), which would otherwise start itself again and again.
+const STARTED_BESIDE: &str = "DYNROUTE_STARTED_BESIDE";
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum FullCommand {
@@ -49,11 +57,6 @@ pub(crate) enum FullCommand {
     /// description, JSON or YAML.
     #[cfg(feature = "generate")]
     Generate(crate::generate::GenerateArgs),
-    /// Say why route files fail the route schema, answering one JSON question per line of
-    /// standard input: what `dynroute` starts when a file fails the quick verdict (see the
-    /// `reasons` module), so that `dynroute` does not link the JSON Schema compiler.
-    #[command(hide = true)]
-    SchemaReasons,
 }
 
 /// One of the subcommands that need a server, the network or the code generator, parsed from
@@ -79,7 +82,6 @@ pub fn run_here(full: Full) -> ExitCode {
         FullCommand::History(args) => crate::deploy::history_command(args),
         #[cfg(feature = "generate")]
         FullCommand::Generate(args) => crate::generate::run(args),
-        FullCommand::SchemaReasons => crate::reasons::serve("dynroute-full schema-reasons"),
     }
 }
 
@@ -98,8 +100,17 @@ pub fn run_beside(_parsed: Full) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
+    if std::env::var_os(STARTED_BESIDE).is_some() {
+        eprintln!(
+            "dynroute: {} was started to run this subcommand but is not {FULL_PROGRAM}: it \
+             handed the subcommand on again",
+            path.display()
+        );
+        return ExitCode::from(USAGE_OR_IO);
+    }
     let mut arguments = std::env::args_os();
     let mut command = std::process::Command::new(&path);
+    command.env(STARTED_BESIDE, "1");
     #[cfg(unix)]
     if let Some(name) = arguments.next() {
         // Usage lines and errors name the command the user typed, not dynroute-full.

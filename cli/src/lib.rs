@@ -68,7 +68,7 @@ enum Command {
     )]
     Validate(validate::ValidateArgs),
     /// `serve`, `pull`, `plan`, `apply`, `rollback`, `history`, `generate`: those of the
-    /// default features (none in the hook's build).
+    /// default features (none in the hook's build, or with `--no-default-features`).
     #[command(flatten)]
     Full(full::FullCommand),
     /// Explain what a rule checks and how to fix it, with a file that breaks it (all rules
@@ -98,8 +98,8 @@ enum GraphKind {
 }
 
 /// Runs the command line and returns its exit code. `reasons` says why a file fails the
-/// route schema (`dynroute_validator::schema::Compiled` in this process; the pre-commit
-/// hook's build asks another process, see `reasons`). `full` runs the subcommands that need a
+/// route schema (`dynroute_validator::schema::Compiled` in this process, as `dynroute-full`
+/// does; `dynroute` and the pre-commit hook ask another process, see `reasons`). `full` runs the subcommands that need a
 /// server, the network or the code generator: `run_here` links them into the binary,
 /// `run_beside` runs `dynroute-full` for them.
 pub fn main_with(reasons: &'static dyn Reasons, full: fn(Full) -> ExitCode) -> ExitCode {

@@ -4,12 +4,13 @@
 //! only a file that does not needs the JSON Schema compiler, to say why. `dynroute` and the
 //! pre-commit hook's binary (`dynroute-hook`) leave the compiler out, so that they start with
 //! fewer pages to load and relocate, and ask a program installed beside them from the same
-//! package, through [`Helper`]: `dynroute-full schema-reasons` and `dynroute-hook-reasons`.
+//! package, through [`Helper`]: `dynroute-full --schema-reasons` and `dynroute-hook-reasons`.
 //! The helper ([`serve`]) answers with [`Compiled`], as `dynroute-full` does in its own
 //! process, so the findings are the same.
 //!
 //! The helper is started on the first file that fails the verdict and answers every later
-//! one; it ends when the hook closes its standard input, at the latest when the hook exits.
+//! one; it ends when the asking program closes its standard input, at the latest when that
+//! program exits.
 //! Each question and each answer is one line of JSON:
 //!
 //! * question: `{"schema": FINGERPRINT, "text": FILE_TEXT}`;
@@ -61,7 +62,7 @@ pub struct Helper {
 #[derive(Debug)]
 struct Channel {
     /// The helper, left running until its standard input closes (at the latest when the
-    /// hook exits); it is never waited for.
+    /// asking program exits); it is never waited for.
     _child: Child,
     input: ChildStdin,
     output: BufReader<ChildStdout>,
@@ -180,12 +181,12 @@ fn finding(item: &Value) -> Result<Finding, String> {
 }
 
 /// The helper's side: answers each question line of standard input on standard output
-/// until standard input ends. Exit status 0, or 2 (the error shown after `name`) when
-/// standard output cannot be written.
+/// until standard input ends. `name` is the helper's, for its messages. Exit status 0, or 2
+/// when standard output cannot be written.
 pub fn serve(name: &str) -> ExitCode {
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
-    match answer_all(stdin, &mut stdout) {
+    match answer_all(name, stdin, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{name}: {e}");
@@ -194,11 +195,12 @@ pub fn serve(name: &str) -> ExitCode {
     }
 }
 
-/// Answers every question line of `input` on `output`, until `input` ends.
-fn answer_all(mut input: impl BufRead, output: &mut impl Write) -> std::io::Result<()> {
+/// Answers every question line of `input` on `output`, until `input` ends, as the helper
+/// `name`.
+fn answer_all(name: &str, mut input: impl BufRead, output: &mut impl Write) -> std::io::Result<()> {
     let mut line = String::new();
     while input.read_line(&mut line)? > 0 {
-        let reply = match reasons_for(&line) {
+        let reply = match reasons_for(name, &line) {
             Ok(findings) => json!({"findings": findings
                 .iter()
                 .map(|f| json!({
@@ -219,14 +221,15 @@ fn answer_all(mut input: impl BufRead, output: &mut impl Write) -> std::io::Resu
     Ok(())
 }
 
-/// The schema findings of one question, as `dynroute` finds them in its own process.
-fn reasons_for(line: &str) -> Result<Vec<Finding>, String> {
+/// The schema findings of one question, as `dynroute-full` finds them in its own process;
+/// `name` is the helper's.
+fn reasons_for(name: &str, line: &str) -> Result<Vec<Finding>, String> {
     let question: Value =
         serde_json::from_str(line).map_err(|e| format!("the question is not JSON: {e}"))?;
     if question.get("schema").and_then(Value::as_str) != Some(fingerprint()) {
         return Err(format!(
-            "dynroute-hook-reasons {} was built from another route schema or version than the \
-             program that asks; install both from the same source",
+            "{name} {} was built from another route schema or version than the program that \
+             asks; install both from the same source",
             env!("CARGO_PKG_VERSION")
         ));
     }
@@ -252,7 +255,7 @@ mod tests {
 
     fn ask(questions: &str) -> Vec<Value> {
         let mut out = Vec::new();
-        answer_all(questions.as_bytes(), &mut out).expect("answers are written");
+        answer_all("the-helper", questions.as_bytes(), &mut out).expect("answers are written");
         String::from_utf8(out)
             .expect("answers are UTF-8")
             .lines()
@@ -322,7 +325,8 @@ mod tests {
             errors[0]
         );
         assert!(
-            errors[1].contains("built from another route schema"),
+            errors[1].starts_with("the-helper ")
+                && errors[1].contains("built from another route schema"),
             "{}",
             errors[1]
         );

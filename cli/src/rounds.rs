@@ -84,8 +84,12 @@ impl Job {
         let outcome = match read {
             Ok(bytes) => dynroute_validator::check_bytes(&self.name, bytes, &self.config).map(
                 |mut report| {
+                    // Only findings are drawn from the text: it is kept for those, without
+                    // the room a read left.
                     if report.diagnostics.is_empty() {
                         report.text = String::new();
+                    } else {
+                        report.text.shrink_to_fit();
                     }
                     held.fetch_add(report.text.len(), Ordering::Relaxed);
                     Ok(report)
@@ -105,45 +109,53 @@ const FIRST_READ: usize = 16 << 10;
 ///
 /// The file's size (`found`, when the walk looked it up) is how much to read: one `read`
 /// asks for a byte more, and a read that stops exactly at the size is taken as the end of the
-/// file. Without it, a file is read to its end if that takes less than [`FIRST_READ`] bytes,
-/// else its size is looked up and read in the same way. A file that grew or shrank since (a
-/// read that gives more or less than the size), or whose size says nothing (0, as files of
-/// `/proc` have), is read on to its end.
+/// file. Without it, one `read` asks for [`FIRST_READ`] bytes: a file that gives fewer is read
+/// to its end (one more `read`), else its size is looked up and read in the same way. A file
+/// that grew or shrank since (a read that gives more or less than the size), or whose size
+/// says nothing (0, as files of `/proc` have), is read on to its end.
 fn read_file(path: &Path, found: Option<u64>) -> std::io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
     let size = match found {
         Some(size) => size,
         None => {
-            bytes.try_reserve_exact(FIRST_READ)?;
-            (&mut file)
-                .take(FIRST_READ as u64)
-                .read_to_end(&mut bytes)?;
-            if bytes.len() < FIRST_READ {
+            if read_once(&mut file, &mut bytes, FIRST_READ)? < FIRST_READ {
+                read_to_end(&mut file, &mut bytes)?;
                 return Ok(bytes);
             }
             file.metadata()?.len()
         }
     };
     let asked = usize::try_from(size).ok().and_then(|s| s.checked_add(1));
-    if let Some(asked) = asked.filter(|&asked| asked > bytes.len() + 1) {
-        bytes.try_reserve_exact(asked - bytes.len())?;
-        let start = bytes.len();
-        bytes.resize(asked, 0);
-        let got = loop {
-            match file.read(&mut bytes[start..]) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                got => break got,
-            }
-        };
-        bytes.truncate(start + *got.as_ref().unwrap_or(&0));
-        got?;
-        if bytes.len() + 1 == asked {
-            return Ok(bytes);
-        }
+    if let Some(asked) = asked.filter(|&asked| asked > bytes.len() + 1)
+        && read_once(&mut file, &mut bytes, asked)? == asked - 1
+    {
+        return Ok(bytes);
     }
-    file.read_to_end(&mut bytes)?;
+    read_to_end(&mut file, &mut bytes)?;
     Ok(bytes)
+}
+
+/// One `read` into `bytes`, grown to `len` bytes, that keeps what it read: the length of
+/// `bytes` then.
+fn read_once(file: &mut std::fs::File, bytes: &mut Vec<u8>, len: usize) -> std::io::Result<usize> {
+    let start = bytes.len();
+    bytes.try_reserve_exact(len.saturating_sub(start))?;
+    bytes.resize(len, 0);
+    let got = loop {
+        match file.read(&mut bytes[start..]) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            got => break got,
+        }
+    };
+    bytes.truncate(start + *got.as_ref().unwrap_or(&0));
+    got.map(|_| bytes.len())
+}
+
+/// Reads the rest of `file` into `bytes`, without looking up its size as `File`'s own
+/// `read_to_end` does (through `take`, whose `read_to_end` does not).
+fn read_to_end(file: &mut std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    file.take(u64::MAX).read_to_end(bytes).map(drop)
 }
 
 /// What a round on the pool hands back: its outcomes, or the panic that stopped it (raised

@@ -29,8 +29,8 @@ pub enum Input {
     /// for settings and per-file ignores.
     Stdin { name: String, path: Option<PathBuf> },
     /// A file: the name shown in diagnostics (the path as given or found), its absolute
-    /// path, and its size if it was looked up to tell a file from a folder (as for paths
-    /// given; the walk's entries tell it without).
+    /// path, and its size if it was looked up to tell a file from a folder (as for a path
+    /// given, unless its folder's listing told it; the walk's entries tell it without).
     File {
         name: String,
         path: PathBuf,
@@ -161,32 +161,37 @@ const LISTED_FROM: usize = 16;
 /// looked up one by one, as in a folder with few of them.
 const ENTRIES_PER_PATH: usize = 16;
 
-/// The names of the files and folders in the folders that hold many of the paths given (as
-/// pre-commit passes them), each listed once: telling a file from a folder by its entry costs
-/// a share of one listing instead of a look-up (a `stat`) per path, which was most of the
-/// time spent finding thousands of given files. Entries that are neither (links, devices,
-/// pipes), names not listed, and folders not listed are looked up.
+/// Whether the paths given in the folders that hold many of them (as pre-commit passes them)
+/// are files or folders, from one listing of each such folder: telling a file from a folder by
+/// its entry costs a share of one listing instead of a look-up (a `stat`) per path, which was
+/// most of the time spent finding thousands of given files. Entries that are neither (links,
+/// devices, pipes), names not listed, and folders not listed are looked up.
 #[derive(Default)]
 struct Listing(HashMap<PathBuf, Entries, foldhash::fast::RandomState>);
 
-/// A folder's files and folders: whether each name is a folder.
-type Entries = HashMap<OsString, bool, foldhash::fast::RandomState>;
+/// Names given in one folder, and whether the listing found each a folder (`Some(true)`), a
+/// file (`Some(false)`) or neither (`None`).
+type Entries = HashMap<OsString, Option<bool>, foldhash::fast::RandomState>;
 
 impl Listing {
     /// The folders of `paths` (absolute, as [`absolute`] writes them) that hold at least
     /// [`LISTED_FROM`] of them, listed to their end if they have at most [`ENTRIES_PER_PATH`]
     /// entries per path given in them.
     fn of<'a>(paths: impl Iterator<Item = &'a Path>) -> Self {
-        let mut counts: HashMap<&Path, usize, foldhash::fast::RandomState> = HashMap::default();
-        for folder in paths.filter_map(Path::parent) {
-            *counts.entry(folder).or_default() += 1;
+        let mut given: HashMap<&Path, Entries, foldhash::fast::RandomState> = HashMap::default();
+        for path in paths {
+            if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
+                given
+                    .entry(folder)
+                    .or_default()
+                    .insert(name.to_os_string(), None);
+            }
         }
         let mut listing = Listing::default();
-        for (folder, count) in counts {
-            if count >= LISTED_FROM
-                && let Some(entries) = list(folder, count.saturating_mul(ENTRIES_PER_PATH))
-            {
-                listing.0.insert(folder.to_path_buf(), entries);
+        for (folder, mut names) in given {
+            let most = names.len().saturating_mul(ENTRIES_PER_PATH);
+            if names.len() >= LISTED_FROM && list(folder, &mut names, most) {
+                listing.0.insert(folder.to_path_buf(), names);
             }
         }
         listing
@@ -196,28 +201,32 @@ impl Listing {
     /// listing says.
     fn is_folder(&self, path: &Path) -> Option<bool> {
         let entries = self.0.get(path.parent()?)?;
-        entries.get(path.file_name()?).copied()
+        *entries.get(path.file_name()?)?
     }
 }
 
-/// The files and folders in `folder` (name, whether a folder), or `None` if it cannot be
-/// listed or has more than `most` entries.
-fn list(folder: &Path, most: usize) -> Option<Entries> {
-    let mut entries = Entries::default();
-    for (i, entry) in std::fs::read_dir(folder).ok()?.enumerate() {
-        if i == most {
-            return None;
-        }
-        let entry = entry.ok()?;
-        // The entry's own type, which the listing gives on most file systems.
-        let Ok(kind) = entry.file_type() else {
-            continue;
+/// Marks which of `names` are folders and which files in `folder`, by their entries' types
+/// (only those of the names given are asked for: where the listing does not hold them, asking
+/// is a look-up). Says whether `folder` was listed to its end in at most `most` entries.
+fn list(folder: &Path, names: &mut Entries, most: usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return false;
+    };
+    for (i, entry) in entries.enumerate() {
+        let Ok(entry) = entry else {
+            return false;
         };
-        if kind.is_dir() || kind.is_file() {
-            entries.insert(entry.file_name(), kind.is_dir());
+        if i == most {
+            return false;
+        }
+        if let Some(kind) = names.get_mut(entry.file_name().as_os_str())
+            && let Ok(found) = entry.file_type()
+            && (found.is_dir() || found.is_file())
+        {
+            *kind = Some(found.is_dir());
         }
     }
-    Some(entries)
+    true
 }
 
 /// Whether the command line's or the governing settings file's patterns name `path` (a
@@ -426,14 +435,14 @@ pub fn stdin_brings_data() -> bool {
 mod tests {
     use super::*;
 
-    /// The inputs `find` hands on for `paths` given in `cwd`, without their sizes.
-    fn inputs(cwd: &Path, paths: &[String]) -> Vec<Input> {
-        let exclude = Gitignore::empty();
+    /// The inputs `find` hands on for `paths` given in `cwd`, without their sizes, with the
+    /// `exclude` patterns applied to them.
+    fn inputs(cwd: &Path, paths: &[String], exclude: &Gitignore) -> Vec<Input> {
         let request = Request {
             paths,
             stdin_name: None,
-            exclude: &exclude,
-            force_exclude: false,
+            exclude,
+            force_exclude: true,
             skip: None,
         };
         let mut found = Vec::new();
@@ -484,12 +493,29 @@ mod tests {
             assert_eq!(listing.is_folder(&cwd.join(name)), None, "{name}");
         }
         // Given all at once (their folder listed) or one by one (each looked up), the same
-        // inputs come, in the same order.
+        // inputs come, in the same order, also where a pattern names folders only.
+        let mut folders_only = ignore::gitignore::GitignoreBuilder::new(cwd);
+        folders_only.add_line(None, "sub/").expect("a pattern");
+        let folders_only = folders_only.build().expect("patterns");
+        assert_eq!(
+            inputs(cwd, &given, &folders_only),
+            given
+                .iter()
+                .flat_map(|g| inputs(cwd, std::slice::from_ref(g), &folders_only))
+                .collect::<Vec<_>>()
+        );
+        let excluded = inputs(cwd, &given, &folders_only);
+        assert!(
+            !excluded
+                .iter()
+                .any(|input| matches!(input, Input::File { path, .. } if path.starts_with(cwd.join("sub")))),
+            "{excluded:?}"
+        );
         let one_by_one: Vec<Input> = given
             .iter()
-            .flat_map(|g| inputs(cwd, std::slice::from_ref(g)))
+            .flat_map(|g| inputs(cwd, std::slice::from_ref(g), &Gitignore::empty()))
             .collect();
-        assert_eq!(inputs(cwd, &given), one_by_one);
+        assert_eq!(inputs(cwd, &given, &Gitignore::empty()), one_by_one);
         let found: Vec<PathBuf> = one_by_one
             .into_iter()
             .filter_map(|input| match input {

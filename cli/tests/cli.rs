@@ -455,6 +455,20 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
         "{stderr}"
     );
 
+    // A dynroute-full that is really dynroute would hand the subcommand on again and again:
+    // it stops, naming the program. It cannot say why a file fails the schema either.
+    place(env!("CARGO_BIN_EXE_dynroute"), &expected);
+    let looped = run(&generate);
+    let stderr = String::from_utf8_lossy(&looped.stderr);
+    assert_eq!(code(&looped), 2, "{stderr}");
+    assert!(
+        stderr.contains("handed the subcommand on again"),
+        "{stderr}"
+    );
+    let unexplained = run(&["validate", &failing]);
+    assert_eq!(code(&unexplained), 2);
+    std::fs::remove_file(&expected).expect("removed");
+
     // Beside it, dynroute-full runs the subcommand: its own error and exit status.
     place(env!("CARGO_BIN_EXE_dynroute-full"), &expected);
     let with = run(&generate);
@@ -483,4 +497,17 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
         stdout(&explained)
     );
     assert_eq!(stdout(&explained), stdout(&in_full));
+}
+
+#[test]
+fn dynroute_leaves_the_json_schema_compiler_to_dynroute_full() {
+    // One of the compiler's messages is in a binary only if its code is: `dynroute` starts
+    // for every commit and CI run, and asks dynroute-full why a file fails the schema.
+    let message = b"Additional properties are not allowed";
+    let holds = |binary: &str| {
+        let bytes = std::fs::read(binary).expect("the binary");
+        (0..bytes.len()).any(|i| bytes[i] == message[0] && bytes[i..].starts_with(message))
+    };
+    assert!(!holds(env!("CARGO_BIN_EXE_dynroute")));
+    assert!(holds(env!("CARGO_BIN_EXE_dynroute-full")));
 }
