@@ -419,18 +419,23 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
         out.to_str().expect("utf-8"),
     ];
     let run = |args: &[&str]| Command::new(&alone).args(args).output().expect("runs");
+    // Runs `args`: the exit status must be `status` and standard error hold each of `texts`.
+    let fails = |args: &[&str], status: i32, texts: &[&str]| {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), status, "{args:?}: {stderr}");
+        for text in texts {
+            assert!(stderr.contains(text), "{args:?}: {stderr}");
+        }
+    };
 
     // Without dynroute-full, the subcommand fails and says what is missing, and where.
-    let without = run(&generate);
-    let stderr = String::from_utf8_lossy(&without.stderr);
-    assert_eq!(code(&without), 2, "{stderr}");
     let expected = dir
         .path()
         .join(format!("dynroute-full{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        stderr.contains(&*expected.to_string_lossy()) && stderr.contains("cannot be started"),
-        "{stderr}"
-    );
+    let path = expected.to_string_lossy().into_owned();
+    let missing = [path.as_str(), "cannot be started"];
+    fails(&generate, 2, &missing);
     // Parsing, help and the offline subcommands are dynroute's own.
     assert_eq!(code(&run(&["serve", "--no-such-flag"])), 2);
     let help = run(&["serve", "--help"]);
@@ -447,37 +452,18 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
     )
     .expect("written");
     let failing = failing.to_str().expect("utf-8").to_string();
-    let unexplained = run(&["validate", &failing]);
-    let stderr = String::from_utf8_lossy(&unexplained.stderr);
-    assert_eq!(code(&unexplained), 2, "{stderr}");
-    assert!(
-        stderr.contains(&*expected.to_string_lossy()) && stderr.contains("cannot be started"),
-        "{stderr}"
-    );
+    fails(&["validate", &failing], 2, &missing);
 
     // A dynroute-full that is really dynroute would hand the subcommand on again and again:
     // it stops, naming the program. It cannot say why a file fails the schema either.
     place(env!("CARGO_BIN_EXE_dynroute"), &expected);
-    let looped = run(&generate);
-    let stderr = String::from_utf8_lossy(&looped.stderr);
-    assert_eq!(code(&looped), 2, "{stderr}");
-    assert!(
-        stderr.contains("handed the subcommand on again"),
-        "{stderr}"
-    );
-    let unexplained = run(&["validate", &failing]);
-    assert_eq!(code(&unexplained), 2);
+    fails(&generate, 2, &["handed the subcommand on again"]);
+    fails(&["validate", &failing], 2, &["ended without an answer"]);
     std::fs::remove_file(&expected).expect("removed");
 
     // Beside it, dynroute-full runs the subcommand: its own error and exit status.
     place(env!("CARGO_BIN_EXE_dynroute-full"), &expected);
-    let with = run(&generate);
-    let stderr = String::from_utf8_lossy(&with.stderr);
-    assert_eq!(code(&with), 1, "{stderr}");
-    assert!(
-        stderr.contains("unsupported OpenAPI version \"5.0.0\""),
-        "{stderr}"
-    );
+    fails(&generate, 1, &["unsupported OpenAPI version \"5.0.0\""]);
     assert!(!out.exists());
     // ... and the findings of the route schema come from it, as dynroute-full's own are.
     let explained = run(&["validate", "--format", "json", &failing]);
