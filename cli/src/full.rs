@@ -25,9 +25,10 @@ pub const FULL_PROGRAM: &str = "dynroute-full";
 /// compiler. It is not part of the command line users see (no help, no completion).
 pub const SCHEMA_REASONS: &str = "--schema-reasons";
 
-/// Set in the environment of the program that [`run_beside`] starts: a program that finds
-/// it set was started by `run_beside` and is not `dynroute-full` (a copy of `dynroute` under
-/// that name), which would otherwise start itself again and again.
+/// Set, to the path of the program that [`run_beside`] starts, in that program's environment:
+/// a program that would start the same path again finds it set, so it was started by
+/// `run_beside` and is not `dynroute-full` (a copy of `dynroute` under that name), and would
+/// otherwise start itself again and again.
 const STARTED_BESIDE: &str = "DYNROUTE_STARTED_BESIDE";
 
 #[derive(Debug, clap::Subcommand)]
@@ -100,7 +101,7 @@ pub fn run_beside(_parsed: Full) -> ExitCode {
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    if std::env::var_os(STARTED_BESIDE).is_some() {
+    if std::env::var_os(STARTED_BESIDE).is_some_and(|started| started == path.as_os_str()) {
         eprintln!(
             "dynroute: {} was started to run this subcommand but is not {FULL_PROGRAM}: it \
              handed the subcommand on again",
@@ -110,7 +111,7 @@ pub fn run_beside(_parsed: Full) -> ExitCode {
     }
     let mut arguments = std::env::args_os();
     let mut command = std::process::Command::new(&path);
-    command.env(STARTED_BESIDE, "1");
+    command.env(STARTED_BESIDE, &path);
     #[cfg(unix)]
     if let Some(name) = arguments.next() {
         // Usage lines and errors name the command the user typed, not dynroute-full.

@@ -110,11 +110,17 @@ impl Helper {
         let mut question = serde_json::to_vec(&json!({"schema": fingerprint(), "text": text}))
             .map_err(|e| format!("cannot write the question: {e}"))?;
         question.push(b'\n');
+        let ended = || format!("{} ended without an answer", self.program);
         let lost = |e: std::io::Error| format!("{} stopped answering: {e}", self.program);
-        channel.input.write_all(&question).map_err(lost)?;
+        // A helper that ended before the question was written closed its input: the same
+        // end as one that closes its output without an answer.
+        match channel.input.write_all(&question) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(ended()),
+            written => written.map_err(lost)?,
+        }
         let mut line = String::new();
         if channel.output.read_line(&mut line).map_err(lost)? == 0 {
-            return Err(format!("{} ended without an answer", self.program));
+            return Err(ended());
         }
         answer(&line).map_err(|e| format!("{}: {e}", self.program))
     }

@@ -418,7 +418,26 @@ fn serve_deploy_and_generate_run_dynroute_full_from_the_same_folder() {
         "--out",
         out.to_str().expect("utf-8"),
     ];
-    let run = |args: &[&str]| Command::new(&alone).args(args).output().expect("runs");
+    // A run that does not end within a minute (a program starting itself over and over) is
+    // stopped and fails the test.
+    let run = |args: &[&str]| {
+        let mut child = Command::new(&alone)
+            .args(args)
+            .env_remove("DYNROUTE_STARTED_BESIDE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let started = std::time::Instant::now();
+        while child.try_wait().expect("waited").is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("{args:?} did not end within a minute");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        child.wait_with_output().expect("output")
+    };
     // Runs `args`: the exit status must be `status` and standard error hold each of `texts`.
     let fails = |args: &[&str], status: i32, texts: &[&str]| {
         let out = run(args);

@@ -63,7 +63,7 @@ pub enum SchemaError {
 ///
 /// [`Compiled`] compiles the schema in this process (the default of [`crate::Config`]).
 /// Another implementation may ask a process that does, so that a binary that only checks
-/// files need not link the JSON Schema compiler: the pre-commit hook does that.
+/// files need not link the JSON Schema compiler: `dynroute` and the pre-commit hook do that.
 pub trait Reasons: Sync + std::fmt::Debug {
     /// Appends the schema findings of `document`, found in `text`, to `out`.
     fn explain(
