@@ -15,6 +15,8 @@ mod deploy;
 mod full;
 #[cfg(feature = "generate")]
 mod generate;
+mod gitignore;
+mod ignore_files;
 mod manual;
 pub mod reasons;
 mod rounds;

@@ -29,8 +29,9 @@ use std::sync::{Arc, Mutex};
 use dynroute_validator::pointer::push_token;
 use dynroute_validator::source::LineIndex;
 use dynroute_validator::{Config, Severity, locate, parse};
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde_json::{Map, Value};
+
+use crate::gitignore::Patterns;
 
 /// The settings file's name.
 pub const FILE_NAME: &str = ".dynroute.json";
@@ -48,9 +49,9 @@ pub struct Settings {
     /// severity can be set so.
     pub rules: Vec<(String, Option<Severity>)>,
     /// Patterns (relative to the file's folder) and the rules they turn off.
-    per_file_ignores: Vec<(Gitignore, Vec<String>)>,
+    per_file_ignores: Vec<(Patterns, Vec<String>)>,
     /// Files and folders that walking a folder passes over.
-    exclude: Gitignore,
+    exclude: Patterns,
     /// The most findings shown per file (0 shows all).
     pub max_diagnostics: Option<usize>,
 }
@@ -61,7 +62,7 @@ impl Settings {
         Settings {
             rules: Vec::new(),
             per_file_ignores: Vec::new(),
-            exclude: Gitignore::empty(),
+            exclude: Patterns::default(),
             max_diagnostics: None,
         }
     }
@@ -86,16 +87,13 @@ impl Settings {
 }
 
 /// Whether `path` (absolute) matches `patterns`; paths outside their folder never do.
-pub fn matches(patterns: &Gitignore, path: &Path, is_dir: bool) -> bool {
-    path.starts_with(patterns.path()) && patterns.matched(path, is_dir).is_ignore()
+pub fn matches(patterns: &Patterns, path: &Path, is_dir: bool) -> bool {
+    patterns.matched(path, is_dir).is_ignored()
 }
 
 /// Whether `path` (absolute) or a folder above it, up to the patterns' folder, matches.
-pub fn matches_or_parent(patterns: &Gitignore, path: &Path, is_dir: bool) -> bool {
-    path.starts_with(patterns.path())
-        && patterns
-            .matched_path_or_any_parents(path, is_dir)
-            .is_ignore()
+pub fn matches_or_parent(patterns: &Patterns, path: &Path, is_dir: bool) -> bool {
+    patterns.matched_or_parents(path, is_dir).is_ignored()
 }
 
 /// A mistake in a settings file, or a settings file that cannot be read.
@@ -344,10 +342,8 @@ pub fn check_rule(rule: &str, severity: Option<Severity>) -> Result<(), String> 
 fn patterns<'a>(
     root: &Path,
     lines: impl IntoIterator<Item = (&'a str, &'a str, bool)>,
-) -> Result<Gitignore, Mistake> {
-    let mut builder = GitignoreBuilder::new(root);
-    // A `[` without its `]` is a mistake to report, not a character to match.
-    builder.allow_unclosed_class(false);
+) -> Result<Patterns, Mistake> {
+    let mut patterns = Patterns::new(root);
     for (line, pointer, at_key) in lines {
         if line.trim().is_empty() || line.starts_with('#') {
             return Err((
@@ -356,17 +352,15 @@ fn patterns<'a>(
                 "an empty pattern or a comment matches nothing".to_string(),
             ));
         }
-        builder
-            .add_line(None, line)
+        patterns
+            .add(line.as_bytes())
             .map_err(|e| (pointer.to_string(), at_key, format!("bad pattern: {e}")))?;
     }
-    builder
-        .build()
-        .map_err(|e| (String::new(), false, format!("bad pattern: {e}")))
+    Ok(patterns)
 }
 
 /// Patterns from the command line (`--exclude`), relative to the current folder `cwd`.
-pub fn command_line_patterns(cwd: &Path, lines: &[String]) -> Result<Gitignore, String> {
+pub fn command_line_patterns(cwd: &Path, lines: &[String]) -> Result<Patterns, String> {
     patterns(cwd, lines.iter().map(|l| (l.as_str(), "", false)))
         .map_err(|(_, _, message)| format!("--exclude: {message}"))
 }

@@ -14,12 +14,13 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use dynroute_validator::files::is_route_file_name;
 use dynroute_validator::output::Failure;
-use ignore::gitignore::Gitignore;
 
+use crate::gitignore::{Match, Patterns};
+use crate::ignore_files::IgnoreFiles;
 use crate::settings::{self, Finder, SettingsError};
 
 /// One input to check.
@@ -46,7 +47,7 @@ pub struct Request<'a> {
     /// The name standard input is shown under (`--stdin-filename`).
     pub stdin_name: Option<&'a str>,
     /// `--exclude` patterns, relative to the current folder.
-    pub exclude: &'a Gitignore,
+    pub exclude: &'a Patterns,
     /// `--force-exclude`: the patterns apply to paths given explicitly too.
     pub force_exclude: bool,
     /// A file never to check (the `--output-file` being written).
@@ -253,80 +254,92 @@ fn walk(
     implicit: bool,
     request: &Request<'_>,
     cwd: &Path,
-    finder: &Arc<Finder>,
+    finder: &Finder,
     out: &mut Out<'_>,
 ) -> Result<(), SettingsError> {
-    // The walk visits each folder's entries in the order the file system lists them (the
-    // files found are sorted below): of several broken settings files, the one of the first
-    // folder in sorted order is reported, whatever the order of the walk.
-    let problem: Arc<Mutex<Option<(PathBuf, SettingsError)>>> = Arc::default();
-    let filter = {
-        let cwd = cwd.to_path_buf();
-        let exclude = request.exclude.clone();
-        let finder = finder.clone();
-        let problem = problem.clone();
-        move |entry: &ignore::DirEntry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let path = absolute(&cwd, entry.path());
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if settings::matches(&exclude, &path, is_dir) {
-                return false;
-            }
-            let folder = path.parent().unwrap_or(&path);
-            match finder.for_dir(folder) {
-                Ok(governing) => !governing.is_some_and(|s| s.excludes(&path, is_dir)),
-                Err(e) => {
-                    let mut problem = problem.lock().unwrap_or_else(|p| p.into_inner());
-                    if problem
-                        .as_ref()
-                        .is_none_or(|(first, _)| folder < first.as_path())
-                    {
-                        *problem = Some((folder.to_path_buf(), e));
-                    }
-                    true
-                }
-            }
-        }
+    let root = absolute(cwd, Path::new(given));
+    let mut ignores = IgnoreFiles::at(&root);
+    // Folders still to list, depth first: where each is, how it is shown, and, below the
+    // root, how many folders' ignore files are in force in the folder that holds it.
+    let shown_root = if implicit {
+        PathBuf::new()
+    } else {
+        PathBuf::from(given)
     };
-    let walker = ignore::WalkBuilder::new(given)
-        .standard_filters(true)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(filter)
-        .build();
+    let mut folders = vec![(root, shown_root, None)];
     let mut files = Vec::new();
     let mut failures = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
+    // Of several broken settings files, the one of the first folder in sorted order is
+    // reported, whatever the order of the walk.
+    let mut problem: Option<(PathBuf, SettingsError)> = None;
+    while let Some((dir, shown_dir, depth)) = folders.pop() {
+        if let Some(depth) = depth {
+            ignores.truncate(depth);
+            ignores.enter(&dir);
+        }
+        let cannot_read = |shown: &Path, error: std::io::Error| {
+            let file = if shown.as_os_str().is_empty() {
+                given.to_string()
+            } else {
+                shown.display().to_string()
+            };
+            Failure {
+                message: format!("cannot read {file}: {error}"),
+                file,
+            }
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
             Err(e) => {
-                failures.push(walk_failure(given, &e));
+                failures.push(cannot_read(&shown_dir, e));
                 continue;
             }
         };
-        // A link to a file counts; links to folders are not followed.
-        let is_file = entry.file_type().is_some_and(|t| t.is_file())
-            || (entry.path_is_symlink() && entry.path().is_file());
-        if entry.depth() == 0
-            || !is_file
-            || !is_route_file_name(&entry.file_name().to_string_lossy())
-        {
-            continue;
+        for entry in entries {
+            let (entry, kind) = match entry.and_then(|e| e.file_type().map(|t| (e, t))) {
+                Ok(found) => found,
+                Err(e) => {
+                    failures.push(cannot_read(&shown_dir, e));
+                    continue;
+                }
+            };
+            let name = entry.file_name();
+            let path = dir.join(&name);
+            let is_dir = kind.is_dir();
+            let hidden = name.as_encoded_bytes().first() == Some(&b'.');
+            match ignores.matched(&path, is_dir) {
+                Match::Ignored => continue,
+                Match::None if hidden => continue,
+                _ => {}
+            }
+            if settings::matches(request.exclude, &path, is_dir) {
+                continue;
+            }
+            match finder.for_dir(&dir) {
+                Ok(Some(governing)) if governing.excludes(&path, is_dir) => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    if problem.as_ref().is_none_or(|(first, _)| dir < *first) {
+                        problem = Some((dir.clone(), e));
+                    }
+                }
+            }
+            let shown = shown_dir.join(&name);
+            if is_dir {
+                folders.push((path, shown, Some(ignores.depth())));
+                continue;
+            }
+            // A link to a file counts; links to folders are not followed.
+            let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
+            if is_file
+                && is_route_file_name(&name.to_string_lossy())
+                && request.skip.as_ref() != Some(&path)
+            {
+                files.push((shown.display().to_string(), path));
+            }
         }
-        let path = absolute(cwd, entry.path());
-        if request.skip.as_ref() == Some(&path) {
-            continue;
-        }
-        let shown = if implicit {
-            entry.path().strip_prefix(".").unwrap_or(entry.path())
-        } else {
-            entry.path()
-        };
-        files.push((shown.display().to_string(), path));
     }
-    if let Some((_, e)) = problem.lock().unwrap_or_else(|p| p.into_inner()).take() {
+    if let Some((_, e)) = problem {
         return Err(e);
     }
     failures.sort_by(|a, b| Path::new(&a.file).cmp(Path::new(&b.file)));
@@ -339,29 +352,6 @@ fn walk(
         out.file(name, path, None)?;
     }
     Ok(())
-}
-
-/// A folder or file the walk could not read, named as the walk found it.
-fn walk_failure(given: &str, error: &ignore::Error) -> Failure {
-    let mut error = error;
-    let mut path = None;
-    loop {
-        match error {
-            ignore::Error::WithPath { path: p, err } => {
-                path.get_or_insert(p.display().to_string());
-                error = err;
-            }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                error = err;
-            }
-            _ => break,
-        }
-    }
-    let file = path.unwrap_or_else(|| given.to_string());
-    Failure {
-        message: format!("cannot read {file}: {error}"),
-        file,
-    }
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` resolved as written (without
@@ -437,7 +427,7 @@ mod tests {
 
     /// The inputs `find` hands on for `paths` given in `cwd`, without their sizes, with the
     /// `exclude` patterns applied to them.
-    fn inputs(cwd: &Path, paths: &[String], exclude: &Gitignore) -> Vec<Input> {
+    fn inputs(cwd: &Path, paths: &[String], exclude: &Patterns) -> Vec<Input> {
         let request = Request {
             paths,
             stdin_name: None,
@@ -494,9 +484,8 @@ mod tests {
         }
         // Given all at once (their folder listed) or one by one (each looked up), the same
         // inputs come, in the same order, also where a pattern names folders only.
-        let mut folders_only = ignore::gitignore::GitignoreBuilder::new(cwd);
-        folders_only.add_line(None, "sub/").expect("a pattern");
-        let folders_only = folders_only.build().expect("patterns");
+        let mut folders_only = Patterns::new(cwd);
+        folders_only.add(b"sub/").expect("a pattern");
         assert_eq!(
             inputs(cwd, &given, &folders_only),
             given
@@ -513,9 +502,9 @@ mod tests {
         );
         let one_by_one: Vec<Input> = given
             .iter()
-            .flat_map(|g| inputs(cwd, std::slice::from_ref(g), &Gitignore::empty()))
+            .flat_map(|g| inputs(cwd, std::slice::from_ref(g), &Patterns::default()))
             .collect();
-        assert_eq!(inputs(cwd, &given, &Gitignore::empty()), one_by_one);
+        assert_eq!(inputs(cwd, &given, &Patterns::default()), one_by_one);
         let found: Vec<PathBuf> = one_by_one
             .into_iter()
             .filter_map(|input| match input {

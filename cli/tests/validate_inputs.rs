@@ -239,3 +239,61 @@ fn a_missing_path_is_an_input_error_naming_it_and_the_rest_is_checked() {
     );
     assert_eq!(files(&out), ["b.json"]);
 }
+
+/// Every kind of ignore file a walk reads, with git's global excludes found through `HOME`:
+/// a `.ignore` file, `.git/info/exclude` of the repository, the global excludes file that
+/// `core.excludesFile` names, a `.gitignore` above the walked folder, and a `!` line that
+/// re-includes a hidden folder and a file in it.
+#[test]
+fn walking_reads_every_kind_of_ignore_file() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let home = dir.path().join("home");
+    let repo = dir.path().join("repo");
+    for path in [
+        "routes/kept.json",
+        "routes/by-dot-ignore.json",
+        "routes/by-info-exclude.json",
+        "routes/by-global.json",
+        "routes/by-parent.json",
+        "routes/.shared/also-kept.json",
+        "routes/.private/hidden.json",
+    ] {
+        write(&repo, path, BROKEN);
+    }
+    write(&repo, ".git/info/exclude", "by-info-exclude.json\n");
+    write(&repo, ".gitignore", "routes/by-parent.json\n!.shared/\n");
+    write(&repo, "routes/.ignore", "by-dot-ignore.json\n");
+    write(
+        &home,
+        ".gitconfig",
+        "[user]\n\tname = x\n[core]\n\texcludesFile = ~/global-ignore\n",
+    );
+    write(&home, "global-ignore", "by-global.json\n");
+    let walk = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dynroute"))
+            .current_dir(&repo)
+            .args(["validate", "--format", "short", "routes"])
+            .env("HOME", &home)
+            .env_remove("XDG_CONFIG_HOME")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("dynroute runs")
+    };
+    let out = walk();
+    assert_eq!(
+        files(&out),
+        ["routes/.shared/also-kept.json", "routes/kept.json"],
+        "{}",
+        stderr(&out)
+    );
+    // Without the configuration, git's default place for the global excludes is read.
+    std::fs::remove_file(home.join(".gitconfig")).expect("removed");
+    write(&home, ".config/git/ignore", "kept.json\n");
+    let out = walk();
+    assert_eq!(
+        files(&out),
+        ["routes/.shared/also-kept.json", "routes/by-global.json"],
+        "{}",
+        stderr(&out)
+    );
+}
