@@ -2,13 +2,13 @@
 //!
 //! In each folder from the root of the file system down to the one being listed: `.ignore`,
 //! `.gitignore`, and `.git/info/exclude` where the folder holds a `.git`; and git's global
-//! excludes (`core.excludesFile` of `~/.gitconfig` or `$XDG_CONFIG_HOME/git/config`, else
-//! `$XDG_CONFIG_HOME/git/ignore` or `~/.config/git/ignore`). This is what ripgrep's `ignore`
-//! crate reads, with its precedence: a match in a `.ignore` file wins over one in a
-//! `.gitignore`, which wins over `.git/info/exclude`, which wins over the global excludes; of
-//! the files of one kind, the nearest folder's that matches decides. `.gitignore` files and
-//! `info/exclude` above the nearest git repository's top folder do not apply; with no
-//! repository they all do.
+//! excludes (see `global_excludes`). These are the files ripgrep's `ignore` crate reads,
+//! with its precedence: a match in a `.ignore` file wins over one in a `.gitignore`, which
+//! wins over `.git/info/exclude`, which wins over the global excludes; of the files of one
+//! kind, the nearest folder's that matches decides. As in git (and unlike the `ignore` crate
+//! without `require_git`), `.gitignore` files and `info/exclude` above the nearest
+//! repository's top folder do not apply; with no repository they all do. The folders above a
+//! walk's root are those above the folder it really is, links resolved.
 
 use std::path::{Path, PathBuf};
 
@@ -47,23 +47,37 @@ impl Folder {
 pub struct IgnoreFiles {
     folders: Vec<Folder>,
     global: Option<Patterns>,
+    /// The walk's root as given (absolute), and where it really is when links lead there
+    /// (the folders above the root are those above the real one).
+    root: PathBuf,
+    real_root: Option<PathBuf>,
+    /// How many folders (the root and those above it) are read from `real_root`.
+    above: usize,
 }
 
 impl IgnoreFiles {
     /// The ignore files in force in `root` (absolute), the folder a walk starts from.
     pub fn at(root: &Path) -> Self {
-        let mut above: Vec<&Path> = root.ancestors().collect();
+        let real_root = root.canonicalize().ok().filter(|real| real != root);
+        let real = real_root.as_deref().unwrap_or(root);
+        let mut above: Vec<&Path> = real.ancestors().collect();
         above.reverse();
         let folders: Vec<Folder> = above.into_iter().map(Folder::read).collect();
         // Global patterns are relative to the top of the repository, as in git, or to the
         // walk's root outside one.
-        let top = root
+        let top = real
             .ancestors()
             .zip(folders.iter().rev())
             .find(|(_, folder)| folder.is_repository)
-            .map_or(root, |(dir, _)| dir);
+            .map_or(real, |(dir, _)| dir);
         let global = global_excludes().and_then(|file| read_patterns(top, &file));
-        IgnoreFiles { folders, global }
+        IgnoreFiles {
+            above: folders.len(),
+            folders,
+            global,
+            root: root.to_path_buf(),
+            real_root,
+        }
     }
 
     /// How many folders are in force: what [`truncate`](Self::truncate) goes back to.
@@ -84,9 +98,18 @@ impl IgnoreFiles {
     /// What the ignore files say of `path` (absolute, in the last folder entered; a folder if
     /// `is_dir`).
     pub fn matched(&self, path: &Path, is_dir: bool) -> Match {
+        // The path where the folders read from the real root see it.
+        let real_path = self.real_root.as_ref().and_then(|real| {
+            let below = path.strip_prefix(&self.root).ok()?;
+            Some(real.join(below))
+        });
         let mut found = [Match::None; 3];
         let mut past_repository = false;
-        for folder in self.folders.iter().rev() {
+        for (i, folder) in self.folders.iter().enumerate().rev() {
+            let path = match &real_path {
+                Some(real) if i < self.above => real.as_path(),
+                _ => path,
+            };
             let kinds = [
                 (&folder.dot_ignore, true),
                 (&folder.gitignore, !past_repository),
@@ -105,7 +128,10 @@ impl IgnoreFiles {
         found
             .into_iter()
             .find(|m| *m != Match::None)
-            .or_else(|| self.global.as_ref().map(|g| g.matched(path, is_dir)))
+            .or_else(|| {
+                let path = real_path.as_deref().unwrap_or(path);
+                self.global.as_ref().map(|g| g.matched(path, is_dir))
+            })
             .unwrap_or(Match::None)
     }
 }
@@ -132,31 +158,40 @@ fn git_dir(git: &Path) -> Option<PathBuf> {
     }
 }
 
-/// The file of git's global excludes, where git looks for it.
+/// The file of git's global excludes, where git looks for it: `core.excludesFile` of the
+/// global configuration (`$GIT_CONFIG_GLOBAL`, else `~/.gitconfig` over
+/// `$XDG_CONFIG_HOME/git/config`), else of the system's (`$GIT_CONFIG_SYSTEM`, else
+/// `/etc/gitconfig`, unless `$GIT_CONFIG_NOSYSTEM`), else `$XDG_CONFIG_HOME/git/ignore` or
+/// `~/.config/git/ignore`.
 fn global_excludes() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from);
-    let config_home = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|x| !x.is_empty())
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let home = var("HOME").map(PathBuf::from);
+    let config_home = var("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| home.as_ref().map(|h| h.join(".config")));
-    let configured = |file: PathBuf| {
+    let mut configs: Vec<PathBuf> = match var("GIT_CONFIG_GLOBAL") {
+        Some(global) => vec![PathBuf::from(global)],
+        None => home
+            .iter()
+            .map(|h| h.join(".gitconfig"))
+            .chain(config_home.iter().map(|c| c.join("git/config")))
+            .collect(),
+    };
+    let no_system = var("GIT_CONFIG_NOSYSTEM")
+        .is_some_and(|v| !matches!(v.to_str(), Some("0" | "false" | "no" | "off")));
+    if !no_system {
+        configs
+            .push(var("GIT_CONFIG_SYSTEM").map_or_else(|| "/etc/gitconfig".into(), PathBuf::from));
+    }
+    let configured = configs.into_iter().find_map(|file| {
         let text = std::fs::read_to_string(file).ok()?;
         let value = excludes_file(&text)?;
         Some(match (value.strip_prefix("~/"), &home) {
             (Some(rest), Some(home)) => home.join(rest),
             _ => PathBuf::from(value),
         })
-    };
-    home.as_ref()
-        .and_then(|h| configured(h.join(".gitconfig")))
-        .or_else(|| {
-            config_home
-                .as_ref()
-                .and_then(|c| configured(c.join("git/config")))
-        })
-        .or_else(|| config_home.map(|c| c.join("git/ignore")))
+    });
+    configured.or_else(|| config_home.map(|c| c.join("git/ignore")))
 }
 
 /// `core.excludesFile` in the text of a git configuration file: the last one set, unquoted.
@@ -236,7 +271,8 @@ mod tests {
         assert_eq!(at(&files, "sub/deeper/again.draft.json"), Match::Included);
         assert_eq!(at(&files, "sub/deeper/other.draft.json"), Match::Ignored);
         files.truncate(depth);
-        assert_eq!(at(&files, "sub/keep.draft.json"), Match::Ignored);
+        // Left: `sub/deeper`'s re-inclusion no longer applies.
+        assert_eq!(at(&files, "sub/deeper/again.draft.json"), Match::Ignored);
         // Without a repository, every folder's `.gitignore` above applies.
         let outside = IgnoreFiles::at(&root.join("outer"));
         assert_eq!(

@@ -269,16 +269,19 @@ fn walking_reads_every_kind_of_ignore_file() {
         "[user]\n\tname = x\n[core]\n\texcludesFile = ~/global-ignore\n",
     );
     write(&home, "global-ignore", "by-global.json\n");
-    let walk = || {
+    let walk_in = |cwd: &Path, folder: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_dynroute"))
-            .current_dir(&repo)
-            .args(["validate", "--format", "short", "routes"])
+            .current_dir(cwd)
+            .args(["validate", "--format", "short", folder])
             .env("HOME", &home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_CONFIG_GLOBAL")
             .env_remove("XDG_CONFIG_HOME")
             .stdin(std::process::Stdio::null())
             .output()
             .expect("dynroute runs")
     };
+    let walk = || walk_in(&repo, "routes");
     let out = walk();
     assert_eq!(
         files(&out),
@@ -286,6 +289,18 @@ fn walking_reads_every_kind_of_ignore_file() {
         "{}",
         stderr(&out)
     );
+    // Through a link to the folder, the ignore files above where it really is apply.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(repo.join("routes"), dir.path().join("link")).expect("link");
+        let out = walk_in(dir.path(), "link");
+        assert_eq!(
+            files(&out),
+            ["link/.shared/also-kept.json", "link/kept.json"],
+            "{}",
+            stderr(&out)
+        );
+    }
     // Without the configuration, git's default place for the global excludes is read.
     std::fs::remove_file(home.join(".gitconfig")).expect("removed");
     write(&home, ".config/git/ignore", "kept.json\n");
