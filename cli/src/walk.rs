@@ -288,6 +288,9 @@ fn walk(
                 file,
             }
         };
+        // The settings governing the folder's entries, looked up when the first entry that
+        // no ignore file passes over asks.
+        let governing = std::cell::OnceCell::new();
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {
@@ -315,12 +318,12 @@ fn walk(
             if settings::matches(request.exclude, &path, is_dir) {
                 continue;
             }
-            match finder.for_dir(&dir) {
+            match governing.get_or_init(|| finder.for_dir(&dir)) {
                 Ok(Some(governing)) if governing.excludes(&path, is_dir) => continue,
                 Ok(_) => {}
                 Err(e) => {
                     if problem.as_ref().is_none_or(|(first, _)| dir < *first) {
-                        problem = Some((dir.clone(), e));
+                        problem = Some((dir.clone(), e.clone()));
                     }
                 }
             }
