@@ -242,6 +242,7 @@ async fn prism_rejects_a_request_that_breaks_the_contract() {
             body: Some(br#"{"name": 5}"#.to_vec()),
             unwrap: None,
             rereads: true,
+            declared: false,
         })
         .await
         .expect_err("Prism must refuse a body that breaks the schema");

@@ -20,6 +20,7 @@
 //!         body: None,
 //!         unwrap: None,
 //!         rereads: false,
+//!         declared: true,
 //!     }).await
 //! }
 //! ```
@@ -500,10 +501,14 @@ fn file_layers(space: &TypeSpace, ty: &TypeRef, required: bool) -> Option<usize>
     None
 }
 
+/// The `RequestSpec` of `op`; `page_override` replaces a query parameter's value (the page a
+/// paging helper drives), and `declared` says whether the body is decoded into the type the
+/// operation declares (a paging helper reads it as a `serde_json::Value`).
 fn request_expr(
     op: &Operation,
     space: &TypeSpace,
     page_override: Option<(usize, TokenStream)>,
+    declared: bool,
 ) -> TokenStream {
     let op_id = &op.operation_id;
     let method = format_ident!("{}", op.http_method);
@@ -535,6 +540,7 @@ fn request_expr(
             body: #body,
             unwrap: #unwrap,
             rereads: #rereads,
+            declared: #declared,
         }
     }
 }
@@ -585,7 +591,8 @@ fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
     let docs = method_doc(op, None, None);
     let args = params_sig(op, space, &TokenStream::new(), None);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let request = request_expr(op, space, None);
+    let declared = matches!(op.returns, Returns::Json(_));
+    let request = request_expr(op, space, None, declared);
     let parts = parts_expr(op, space);
     let all_parts = parts
         .clone()
@@ -651,6 +658,7 @@ fn emit_stream(op: &Operation, space: &TypeSpace) -> TokenStream {
             paging.page_param,
             quote!(::std::option::Option::Some(&#page_ident)),
         )),
+        false,
     );
     let item = type_tokens(space, &paging.item_ty);
     let op_id = &op.operation_id;

@@ -3,10 +3,12 @@
 //! headers and body give a model or an `Error`, never a panic. A decoded model must also survive a serialisation round
 //! trip unchanged, and the error must render.
 //!
-//! The Cloudflare client decodes a body the normaliser would leave alone straight from its
-//! bytes; the same client with the normaliser installed as a plain function (which always gets
-//! a `serde_json::Value`) must give the same model, or an error with the same kind, message,
-//! details and source.
+//! The Cloudflare client decodes a body into the operation's model straight from its bytes,
+//! and runs the normaliser only on a body the model refuses; the same client with the
+//! normaliser installed as a plain function (which gets a `serde_json::Value` of every body
+//! first) must give the same model, or an error with the same kind, message, details and
+//! source. A `serde_json::Value`, which is no operation's declared type, always gets the
+//! normalised body.
 //!
 //! The input is a response written like HTTP/1.1 text, so that seeds are readable:
 //!
@@ -39,17 +41,17 @@ fuzz_target!(|data: &[u8]| {
     // The property each generated operation unwraps and the model it returns, as in
     // client/src/generated/operations.rs.
     match response.operation.as_str() {
-        "list" => response.check::<models::RouteList>(Some("data")),
-        "create" | "get" => response.check::<models::Route>(Some("result")),
+        "list" => response.check::<models::RouteList>(Some("data"), true),
+        "create" | "get" => response.check::<models::Route>(Some("result"), true),
         "delete" | "createDeployment" | "createVersion" => {
-            response.check::<models::RouteSummary>(Some("result"))
+            response.check::<models::RouteSummary>(Some("result"), true)
         }
-        "update" => response.check::<models::AccountRoute>(Some("route")),
-        "listDeployments" => response.check::<models::DeploymentList>(Some("data")),
-        "listVersions" => response.check::<models::VersionList>(Some("data")),
-        "getVersion" => response.check::<models::RouteVersion>(Some("result")),
+        "update" => response.check::<models::AccountRoute>(Some("route"), true),
+        "listDeployments" => response.check::<models::DeploymentList>(Some("data"), true),
+        "listVersions" => response.check::<models::VersionList>(Some("data"), true),
+        "getVersion" => response.check::<models::RouteVersion>(Some("result"), true),
         // `execute_value` callers (paging) and unknown operations: the whole body as JSON.
-        _ => response.check::<serde_json::Value>(None),
+        _ => response.check::<serde_json::Value>(None, false),
     }
 });
 
@@ -89,6 +91,7 @@ impl<'a> Response<'a> {
     fn check<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
         &self,
         unwrap: Option<&'static str>,
+        declared: bool,
     ) {
         let request = RequestSpec {
             operation_id: "fuzz",
@@ -101,6 +104,7 @@ impl<'a> Response<'a> {
             // or flattened fields): repeated keys are not checked, and the two paths must
             // agree all the same.
             rereads: false,
+            declared,
         };
         let result = client().decode_response::<T>(&request, self.status, &self.headers, self.body);
         let general =

@@ -108,8 +108,9 @@ impl ErrorEnvelope {
 //
 // The general path reads the body into a `serde_json::Value`, checks the envelope, lets the
 // response hook rewrite it, takes the unwrapped property out and decodes that into `T`. When
-// the hook has nothing to do ([`ResponseHook::may_rewrite`](super::ResponseHook::may_rewrite)
-// says so, or no hook is installed), `Client` first tries `decode_direct` below, which
+// no hook is installed, or the hook repairs only what the declared type refuses and `T` is
+// that type ([`ResponseHook::repairs_refused_only`](super::ResponseHook::repairs_refused_only)),
+// `Client` first tries `decode_direct` below, which
 // deserializes the envelope from the bytes in one pass: the success flag is only looked at,
 // the unwrapped property goes straight into `T`, everything else is skipped. It returns
 // `None` for anything but a clean success, and the caller then runs the general path on the

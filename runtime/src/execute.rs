@@ -38,6 +38,12 @@ pub struct RequestSpec {
     /// path. `true` is always right; generated operations say `false` for models that hold
     /// no untagged union and no flattened map.
     pub rereads: bool,
+    /// Whether the success body is decoded into the type the API description declares for
+    /// this operation. A response hook that repairs only what that type refuses
+    /// ([`ResponseHook::repairs_refused_only`](super::ResponseHook::repairs_refused_only))
+    /// then runs only on bodies the type refuses as they are. `false` is always right;
+    /// generated operations say `true`.
+    pub declared: bool,
 }
 
 /// What a request carries besides its [`RequestSpec`]: header and cookie parameters, a body
@@ -233,12 +239,14 @@ impl Client {
     ///
     /// The direct path ([`ErrorEnvelope::decode_direct`](super::ErrorEnvelope)) reads the
     /// envelope from the bytes in one pass, the unwrapped property straight into `T`. It is
-    /// tried only when there is no response hook or the hook says it would not change this
-    /// body ([`ResponseHook::may_rewrite`](super::ResponseHook::may_rewrite)), and it gives up
-    /// on anything but a clean success (a failure envelope, a missing property, JSON that is
-    /// not valid, a `T` that does not match): the general path then runs on the same bytes and
-    /// makes the result, so errors are exactly what they were without the direct path, and
-    /// successes are equal. Giving up costs the partial read of the body, once.
+    /// tried when there is no response hook, or when the hook repairs only what the declared
+    /// type refuses and `T` is that type
+    /// ([`ResponseHook::repairs_refused_only`](super::ResponseHook::repairs_refused_only),
+    /// [`RequestSpec::declared`]). It gives up on anything but a clean success (a failure
+    /// envelope, a missing property, JSON that is not valid, a `T` that does not match): the
+    /// general path then runs on the same bytes, hook included, and makes the result, so
+    /// errors are exactly what they were without the direct path, and successes are equal.
+    /// Giving up costs the partial read of the body, once.
     fn finish_typed<T: DeserializeOwned>(
         &self,
         request: &RequestSpec,
@@ -247,12 +255,11 @@ impl Client {
         bytes: &[u8],
         attempts: u32,
     ) -> Result<T, Error> {
-        let hook_is_idle = self
-            .inner
-            .hook
-            .as_ref()
-            .is_none_or(|hook| !hook.may_rewrite(request.operation_id, bytes));
-        if hook_is_idle
+        let direct_first =
+            self.inner.hook.as_ref().is_none_or(|hook| {
+                request.declared && hook.repairs_refused_only(request.operation_id)
+            });
+        if direct_first
             && let Some(value) =
                 self.inner
                     .envelope
@@ -616,6 +623,7 @@ mod tests {
             body: None,
             unwrap,
             rereads: true,
+            declared: true,
         }
     }
 
@@ -832,19 +840,20 @@ mod tests {
         assert!(!is_json("text/json5") && !is_json("json") && !is_json("é"));
     }
 
-    /// A hook that changes nothing and says so: typed decoding takes the direct path.
+    /// A hook that changes nothing and says it repairs only what declared types refuse:
+    /// typed decoding takes the direct path first.
     struct Idle;
 
     impl ResponseHook for Idle {
         fn on_response(&self, _: &str, _: &mut Value) {}
 
-        fn may_rewrite(&self, _: &str, _: &[u8]) -> bool {
-            false
+        fn repairs_refused_only(&self, _: &str) -> bool {
+            true
         }
     }
 
-    /// What `body` decodes to with `envelope` through the direct path (a hook that says it
-    /// has nothing to do) and through the general path (a closure hook that does nothing, so
+    /// What `body` decodes to with `envelope` through the direct path (a hook that repairs
+    /// only refused bodies) and through the general path (a closure hook that does nothing, so
     /// always gets the `Value`), asserted equal: the same value, or errors with the same
     /// kind, message, details and source.
     fn agree_with<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
@@ -879,6 +888,67 @@ mod tests {
             _ => panic!("{text}: direct {direct:?}, general {general:?}"),
         }
         direct
+    }
+
+    #[test]
+    fn a_hook_that_repairs_refused_bodies_sees_only_those_of_declared_types() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        /// Repairs `n` sent as text, which [`Item`] refuses; counts the bodies it sees.
+        struct Repair(Arc<AtomicUsize>);
+        impl ResponseHook for Repair {
+            fn on_response(&self, _: &str, body: &mut Value) {
+                self.0.fetch_add(1, Ordering::Relaxed);
+                let n = body.pointer_mut("/result/n");
+                if let Some(n) = n.filter(|n| n.is_string()) {
+                    let number = n.as_str().and_then(|n| n.parse::<u8>().ok());
+                    *n = number.map_or(Value::Null, Value::from);
+                }
+            }
+
+            fn repairs_refused_only(&self, operation_id: &str) -> bool {
+                operation_id == "op"
+            }
+        }
+        let seen = Arc::new(AtomicUsize::new(0));
+        let client = ClientBuilder::new("http://127.0.0.1:1")
+            .response_hook(Repair(Arc::clone(&seen)))
+            .build()
+            .unwrap();
+        let decode = |request: &RequestSpec, body: &str| {
+            let headers = HeaderMap::new();
+            client.decode_response::<Value>(request, StatusCode::OK, &headers, body.as_bytes())
+        };
+        let typed = |request: &RequestSpec, body: &str| {
+            let headers = HeaderMap::new();
+            client.decode_response::<Item>(request, StatusCode::OK, &headers, body.as_bytes())
+        };
+        let declared = request(Some("result"));
+        let clean = r#"{"result": {"n": 1}}"#;
+        let broken = r#"{"result": {"n": "7"}}"#;
+        // A body the declared type reads is decoded without the hook.
+        assert_eq!(typed(&declared, clean).unwrap().n, 1);
+        assert_eq!(seen.load(Ordering::Relaxed), 0);
+        // One it refuses is repaired, then decoded.
+        assert_eq!(typed(&declared, broken).unwrap().n, 7);
+        assert_eq!(seen.load(Ordering::Relaxed), 1);
+        // Another type than the declared one reads the body as the hook leaves it: a `Value`
+        // would read the text unrepaired.
+        let loose = RequestSpec {
+            declared: false,
+            ..request(Some("result"))
+        };
+        assert_eq!(decode(&loose, broken).unwrap(), serde_json::json!({"n": 7}));
+        assert_eq!(seen.load(Ordering::Relaxed), 2);
+        assert_eq!(typed(&loose, clean).unwrap().n, 1);
+        assert_eq!(seen.load(Ordering::Relaxed), 3);
+        // The hook's promise is per operation.
+        let other = RequestSpec {
+            operation_id: "other",
+            ..request(Some("result"))
+        };
+        assert_eq!(typed(&other, clean).unwrap().n, 1);
+        assert_eq!(seen.load(Ordering::Relaxed), 4);
     }
 
     fn agree<T: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) -> Result<T, Error> {

@@ -9,24 +9,31 @@ use serde_json::Value;
 /// faithful to the description. It runs on the whole body, before the envelope is unwrapped.
 ///
 /// A hook gets the body as a [`serde_json::Value`], which costs a parse into a tree and a
-/// second pass to decode the tree. A hook that can tell from the raw bytes that it has nothing
-/// to do says so in [`may_rewrite`](Self::may_rewrite); typed operations then decode such a
-/// body straight from its bytes (the same result, in about half the time). Closures, and hooks
-/// that do not implement `may_rewrite`, see every body.
+/// second pass to decode the tree. A hook that only repairs bodies the operation's declared
+/// type refuses says so in [`repairs_refused_only`](Self::repairs_refused_only); generated
+/// operations then decode every body straight from its bytes first (the same result, in about
+/// half the time), and the hook sees only the bodies that decoding refuses. Closures, and
+/// hooks that do not implement `repairs_refused_only`, see every body.
 pub trait ResponseHook: Send + Sync + 'static {
     /// Rewrites `body`, the response of operation `operation_id`, in place.
     fn on_response(&self, operation_id: &str, body: &mut Value);
 
-    /// Whether [`on_response`](Self::on_response) may change `body`, the raw bytes of a
-    /// success response to `operation_id`. Returning `false` promises that, when `body` is
-    /// JSON, `on_response` would leave its `Value` equal to what it was; the client then skips
-    /// the hook and may decode the body without building a `Value`. For bytes that are not
-    /// JSON the answer does not matter (they are refused either way).
+    /// Whether [`on_response`](Self::on_response) changes only what the declared response
+    /// type of `operation_id` refuses. Returning `true` promises that for every body the
+    /// declared type decodes (after the unwrapped property is taken out), decoding the body
+    /// after `on_response` gives the same value: the hook repairs values of a shape the type
+    /// cannot read, and whatever else it changes, the type does not read.
     ///
-    /// The default is `true`: the hook sees every body, as before this method existed.
-    fn may_rewrite(&self, operation_id: &str, body: &[u8]) -> bool {
-        let _ = (operation_id, body);
-        true
+    /// Requests decoded into their declared type
+    /// ([`RequestSpec::declared`](super::RequestSpec::declared), as generated operations
+    /// are) then try the body without the hook first, and run the hook only when that
+    /// decoding fails. Other requests (a looser type through [`Client::execute`](super::Client::execute),
+    /// [`Client::execute_value`](super::Client::execute_value)) always run the hook.
+    ///
+    /// The default is `false`: the hook sees every body.
+    fn repairs_refused_only(&self, operation_id: &str) -> bool {
+        let _ = operation_id;
+        false
     }
 }
 

@@ -35,7 +35,9 @@ pub fn get_request() -> RequestSpec {
         query: Vec::new(),
         body: None,
         unwrap: Some("result"),
-        // As the generated `get` says: a route reads each object once.
+        // As the generated `get` says: a route reads each object once, and is the type the
+        // operation declares.
         rereads: false,
+        declared: true,
     }
 }

@@ -81,6 +81,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -150,6 +151,7 @@ impl crate::runtime::Client {
                         body: ::std::option::Option::None,
                         unwrap: ::std::option::Option::Some("data"),
                         rereads: false,
+                        declared: false,
                     })
                     .await
             },
@@ -198,6 +200,7 @@ impl crate::runtime::Client {
                 ),
                 unwrap: ::std::option::Option::Some("result"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -244,6 +247,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("result"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -290,6 +294,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("result"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -339,6 +344,7 @@ impl crate::runtime::Client {
                 ),
                 unwrap: ::std::option::Option::Some("route"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -387,6 +393,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -442,6 +449,7 @@ impl crate::runtime::Client {
                 ),
                 unwrap: ::std::option::Option::Some("result"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -490,6 +498,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("data"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -541,6 +550,7 @@ impl crate::runtime::Client {
                 ),
                 unwrap: ::std::option::Option::Some("result"),
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -597,6 +607,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::Some("result"),
                 rereads: false,
+                declared: true,
             })
             .await
     }

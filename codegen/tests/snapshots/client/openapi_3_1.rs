@@ -47,6 +47,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: true,
+                declared: true,
             })
             .await
     }
@@ -77,6 +78,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts::default(),
             )
@@ -97,6 +99,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: false,
+                declared: true,
             })
             .await
     }

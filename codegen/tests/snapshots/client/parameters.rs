@@ -62,6 +62,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: false,
+                    declared: true,
                 },
                 crate::runtime::RequestParts {
                     headers: [
@@ -192,6 +193,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     headers: [
@@ -254,6 +256,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: false,
+                    declared: true,
                 },
                 crate::runtime::RequestParts {
                     headers: [
@@ -308,6 +311,7 @@ impl crate::runtime::Client {
                             body: ::std::option::Option::None,
                             unwrap: ::std::option::Option::None,
                             rereads: false,
+                            declared: false,
                         },
                         crate::runtime::RequestParts {
                             headers: [

@@ -46,6 +46,7 @@ impl crate::runtime::Client {
                 ),
                 unwrap: ::std::option::Option::None,
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -81,6 +82,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -120,6 +122,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: false,
+                declared: true,
             })
             .await
     }

@@ -32,6 +32,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: false,
+                    declared: true,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(
@@ -67,6 +68,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(
@@ -135,6 +137,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(
@@ -159,6 +162,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: false,
+                    declared: true,
                 },
                 crate::runtime::RequestParts {
                     content: body
@@ -187,6 +191,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     content: body
@@ -213,6 +218,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     content: body
@@ -244,6 +250,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     content: ::std::option::Option::Some(

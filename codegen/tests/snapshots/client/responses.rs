@@ -30,6 +30,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: false,
+                declared: true,
             })
             .await
     }
@@ -46,6 +47,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("text/csv"),
@@ -67,6 +69,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("text/html, text/plain"),
@@ -98,6 +101,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("image/png, image/jpeg"),
@@ -129,6 +133,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts::default(),
             )
@@ -147,6 +152,7 @@ impl crate::runtime::Client {
                     body: ::std::option::Option::None,
                     unwrap: ::std::option::Option::None,
                     rereads: true,
+                    declared: false,
                 },
                 crate::runtime::RequestParts {
                     accept: ::std::option::Option::Some("application/octet-stream"),
@@ -167,6 +173,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: false,
+                declared: true,
             })
             .await
     }
