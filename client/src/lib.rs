@@ -539,6 +539,34 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_route_written_as_a_list_is_normalised_before_it_is_decoded() {
+        // serde's derived structs also read a struct written as a list of its fields. There
+        // the graph has no `elements` key to be passed over by, and the normaliser reads the
+        // conditions in it: this one looks like a route without `elements`. The direct
+        // decoding refuses a struct written as a list, so both paths give the normalised one.
+        let mut route = live_route()["result"].clone();
+        route["elements"][1]["properties"]["conditions"]["metadata.plan"] =
+            json!({"gateway_id": "g", "id": "i"});
+        let fields = [
+            "id",
+            "name",
+            "elements",
+            "created_at",
+            "modified_at",
+            "gateway_id",
+            "account_tag",
+            "version",
+            "deployment",
+        ];
+        let list: Vec<_> = fields.iter().map(|field| route[field].clone()).collect();
+        let body = json!({"success": true, "result": list}).to_string();
+        assert!(decode_alike::<models::Route>(Some("result"), &body));
+        let direct =
+            ERROR_ENVELOPE.decode_direct::<models::Route>(body.as_bytes(), Some("result"), false);
+        assert!(direct.is_none());
+    }
+
     /// The JSON pointers of the objects in `value` (at `at`), outermost first; those in an
     /// `elements` value (the graph) only when `graph`.
     fn object_pointers(value: &serde_json::Value, at: String, graph: bool, out: &mut Vec<String>) {

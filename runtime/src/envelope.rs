@@ -136,6 +136,11 @@ impl ErrorEnvelope {
 //   (never a derived struct's own fields) are checked for repeated keys, and the direct
 //   path gives up on one. The envelope gives up on a repeated success flag or unwrapped
 //   property.
+// * A struct written as a list (`[field, field, ...]`, which serde's derived structs accept)
+//   has no keys, and a hook that repairs only what the declared type refuses finds what it
+//   repairs by key: a value in such a list could be one it would repair, read as something
+//   the type accepts. `Strict` refuses a struct (or struct variant) read from a list, so such
+//   bodies take the general path, hook first.
 // ---------------------------------------------------------------------------------------------
 
 /// What one direct decoding shares between its wrappers.
@@ -470,6 +475,8 @@ struct Strict<'s, X> {
     capture: bool,
     /// For a visitor: check the keys of the map it visits for repeats.
     check: bool,
+    /// For a visitor of a struct: refuse the struct written as a list.
+    keyed: bool,
 }
 
 impl<'s, X> Strict<'s, X> {
@@ -479,6 +486,15 @@ impl<'s, X> Strict<'s, X> {
             seen,
             capture: false,
             check: false,
+            keyed: false,
+        }
+    }
+
+    /// A struct's visitor: see [`keyed`](Self::keyed).
+    fn keyed<Y>(&self, visitor: Y) -> Strict<'s, Y> {
+        Strict {
+            keyed: true,
+            ..self.wrap(visitor, false)
         }
     }
 
@@ -488,6 +504,7 @@ impl<'s, X> Strict<'s, X> {
             seen: self.seen,
             capture: self.capture,
             check,
+            keyed: false,
         }
     }
 
@@ -546,9 +563,19 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
         deserialize_seq() check false;
         deserialize_tuple(len: usize) check false;
         deserialize_tuple_struct(name: &'static str, len: usize) check false;
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]) check false;
         deserialize_enum(name: &'static str, variants: &'static [&'static str]) check false;
         deserialize_identifier() check false;
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let seen = self.seen;
+        let visitor = self.keyed(visitor);
+        seen.note(self.inner.deserialize_struct(name, fields, visitor))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -659,6 +686,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Strict<'_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        if self.keyed {
+            return self
+                .seen
+                .note(Err(de::Error::custom("a struct written as a list")));
+        }
         let seq = Strict::new(seq, self.seen);
         self.inner.visit_seq(seq)
     }
@@ -771,7 +803,10 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Strict<'_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let visitor = Strict::new(visitor, self.seen);
+        let visitor = Strict {
+            keyed: true,
+            ..Strict::new(visitor, self.seen)
+        };
         self.seen.note(self.inner.struct_variant(fields, visitor))
     }
 }

@@ -1007,7 +1007,10 @@ mod tests {
             "[".repeat(200),
             "]".repeat(200)
         );
-        let cases: [(&[u8], Option<ErrorKind>); 24] = [
+        let cases: [(&[u8], Option<ErrorKind>); 26] = [
+            // A struct written as a list: no keys for a hook to go by.
+            (br#"{"result": [1, "t"]}"#, None),
+            (br#"{"result": [300]}"#, Some(ErrorKind::Decode)),
             // What serde_json only skims when skipping a value, a `Value` refuses.
             (b"{\"result\": {\"n\": 1, \"x\": \"\xff\"}}", Some(ErrorKind::Decode)),
             (b"{\"result\": {\"n\": 1}, \"errors\": [\"\xff\"]}", Some(ErrorKind::Decode)),
