@@ -591,7 +591,9 @@ fn emit_method(op: &Operation, space: &TypeSpace) -> TokenStream {
     let docs = method_doc(op, None, None);
     let args = params_sig(op, space, &TokenStream::new(), None);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let declared = matches!(op.returns, Returns::Json(_));
+    // A `serde_json::Value` (no schema) refuses nothing: a hook that repairs only what the
+    // declared type refuses must still see its bodies.
+    let declared = matches!(&op.returns, Returns::Json(ty) if *ty != TypeRef::Any);
     let request = request_expr(op, space, None, declared);
     let parts = parts_expr(op, space);
     let all_parts = parts

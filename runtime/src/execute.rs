@@ -41,8 +41,10 @@ pub struct RequestSpec {
     /// Whether the success body is decoded into the type the API description declares for
     /// this operation. A response hook that repairs only what that type refuses
     /// ([`ResponseHook::repairs_refused_only`](super::ResponseHook::repairs_refused_only))
-    /// then runs only on bodies the type refuses as they are. `false` is always right;
-    /// generated operations say `true`.
+    /// then runs only on bodies the type refuses as they are. `false` is always right: set
+    /// `true` only when `T` is that type. Generated operations say `true`, except the paging
+    /// helpers (which read pages as `serde_json::Value`) and operations declared without a
+    /// schema (whose `serde_json::Value` refuses nothing).
     pub declared: bool,
 }
 

@@ -20,15 +20,17 @@ pub trait ResponseHook: Send + Sync + 'static {
 
     /// Whether [`on_response`](Self::on_response) changes only what the declared response
     /// type of `operation_id` refuses. Returning `true` promises that for every body the
-    /// declared type decodes (after the unwrapped property is taken out), decoding the body
-    /// after `on_response` gives the same value: the hook repairs values of a shape the type
-    /// cannot read, and whatever else it changes, the type does not read.
+    /// declared type decodes from its keys (after the unwrapped property is taken out),
+    /// decoding the body after `on_response` gives the same value: the hook repairs values of
+    /// a shape the type cannot read, and whatever else it changes, the type does not read.
+    /// (The client never decodes a struct written as a list of its fields, which serde's
+    /// derived structs accept, without the hook: such a list has no keys to go by.)
     ///
-    /// Requests decoded into their declared type
+    /// Requests that say they decode into their declared type
     /// ([`RequestSpec::declared`](super::RequestSpec::declared), as generated operations
-    /// are) then try the body without the hook first, and run the hook only when that
-    /// decoding fails. Other requests (a looser type through [`Client::execute`](super::Client::execute),
-    /// [`Client::execute_value`](super::Client::execute_value)) always run the hook.
+    /// do) then try the body without the hook first, and run the hook only when that
+    /// decoding fails. Other requests (the paging helpers, [`Client::execute_value`](super::Client::execute_value),
+    /// and any request that does not set `declared`) always run the hook.
     ///
     /// The default is `false`: the hook sees every body.
     fn repairs_refused_only(&self, operation_id: &str) -> bool {

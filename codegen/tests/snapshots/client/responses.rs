@@ -30,7 +30,7 @@ impl crate::runtime::Client {
                 body: ::std::option::Option::None,
                 unwrap: ::std::option::Option::None,
                 rereads: false,
-                declared: true,
+                declared: false,
             })
             .await
     }
