@@ -24,9 +24,8 @@
 use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 
 use dynroute_validator::schema::SchemaError;
 use dynroute_validator::{Config, Report};
@@ -182,7 +181,7 @@ pub struct Rounds {
     /// The threads to check on: as given, or one per core, found out when a pool is first
     /// worth starting (a single file never needs to know; finding out reads cgroup files).
     threads: Option<usize>,
-    pool: Option<rayon::ThreadPool>,
+    pool: Option<Pool>,
     filling: Vec<Job>,
     queue: VecDeque<Round>,
     /// Rounds started (being checked, or done) and not yet taken, and the files they hold.
@@ -296,14 +295,13 @@ impl Rounds {
             let jobs = std::mem::take(jobs);
             let (send, outcomes) = mpsc::sync_channel(1);
             let held = self.held.clone();
-            pool.spawn(move || {
-                use rayon::prelude::*;
+            pool.spawn(Box::new(move || {
                 let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    jobs.into_par_iter().map(|job| job.run(&held)).collect()
+                    jobs.into_iter().map(|job| job.run(&held)).collect()
                 }));
                 // The receiver is gone only when the command stopped early.
                 let _ = send.send(checked);
-            });
+            }));
             self.queue[self.started] = Round::Started { files, outcomes };
             self.started += 1;
             self.ahead += files;
@@ -355,7 +353,7 @@ impl Rounds {
             } else {
                 self.threads().min(known)
             };
-            self.pool = build_pool(threads);
+            self.pool = Pool::start(threads);
             if self.pool.is_none() {
                 // Without threads of its own, the command checks on this one.
                 self.threads = Some(1);
@@ -365,16 +363,50 @@ impl Rounds {
     }
 }
 
-/// A pool of `threads` threads, or `None` when threads cannot be started.
-fn build_pool(threads: usize) -> Option<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        // As much stack as a main thread usually has, so that a file checks the same way on
-        // any thread.
-        .stack_size(8 << 20)
-        .thread_name(|i| format!("dynroute-check-{i}"))
-        .build()
-        .ok()
+/// A round to check, on whichever thread of the [`Pool`] is free first.
+type Task = Box<dyn FnOnce() + Send>;
+
+/// The checking threads. Rounds reach them through one queue; a thread takes the next round
+/// when it is done with one, and sleeps while the queue is empty. A round is checked whole
+/// on one thread: rounds are small enough for the threads to share the last ones evenly.
+/// The threads end when the pool is dropped and the queue is empty.
+struct Pool {
+    tasks: mpsc::Sender<Task>,
+}
+
+impl Pool {
+    /// A pool of `threads` threads (as many as could be started), or `None` when not one
+    /// could.
+    fn start(threads: usize) -> Option<Pool> {
+        let (tasks, queue) = mpsc::channel::<Task>();
+        let queue = Arc::new(Mutex::new(queue));
+        let started = (0..threads)
+            .filter(|i| {
+                let queue = Arc::clone(&queue);
+                std::thread::Builder::new()
+                    .name(format!("dynroute-check-{i}"))
+                    // As much stack as a main thread usually has, so that a file checks the
+                    // same way on any thread.
+                    .stack_size(8 << 20)
+                    .spawn(move || {
+                        // The lock is held only while waiting for a task, never while one
+                        // runs (tasks catch their own panics): it is never poisoned.
+                        while let Ok(task) = queue.lock().map_or(Err(mpsc::RecvError), |q| q.recv())
+                        {
+                            task();
+                        }
+                    })
+                    .is_ok()
+            })
+            .count();
+        (started > 0).then_some(Pool { tasks })
+    }
+
+    /// Queues `task` for the next free thread.
+    fn spawn(&self, task: Task) {
+        // The threads stop only when the pool is dropped.
+        let _ = self.tasks.send(task);
+    }
 }
 
 #[cfg(test)]
