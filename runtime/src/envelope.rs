@@ -803,11 +803,9 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Strict<'_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let visitor = Strict {
-            keyed: true,
-            ..Strict::new(visitor, self.seen)
-        };
-        self.seen.note(self.inner.struct_variant(fields, visitor))
+        let seen = self.seen;
+        let visitor = self.keyed(visitor);
+        seen.note(self.inner.struct_variant(fields, visitor))
     }
 }
 
