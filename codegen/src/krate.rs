@@ -85,6 +85,8 @@ pub const CLIENT_DEPENDENCIES: &[Dependency] = &[
     },
     Dependency::plain("fastrand", "2.5.0"),
     Dependency::plain("percent-encoding", "2.3.2"),
+    // Response bodies as they arrive from the connection (already a dependency of reqwest).
+    Dependency::plain("bytes", "1.12.1"),
     Dependency {
         name: "rustls",
         version: "0.23.46",

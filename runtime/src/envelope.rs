@@ -123,6 +123,11 @@ impl ErrorEnvelope {
 //   unknown fields of `T`) is only scanned by serde_json: no UTF-8 check of its strings, no
 //   lone-surrogate check, no range check of its numbers, no depth limit. `Strict` reads it
 //   with `deserialize_any` instead and drops it, which checks what parsing a `Value` checks.
+// * What serde_json reads through `deserialize_any` it reads as strictly as a `Value`, down to
+//   where the visitor asks for something else (a skipped value, a struct, bytes). The visitors
+//   of types that read each object once (`RequestSpec::rereads` is `false`) ask for nothing
+//   else: serde's buffering of an internally tagged enum and `Value` read the value whole.
+//   For those, `deserialize_any` goes to serde_json without the wrappers.
 // * `deserialize_bytes` / `deserialize_byte_buf` read strings without UTF-8 checks, and
 //   `deserialize_i128` / `deserialize_u128` accept integers a `Value` holds as `f64`: `Strict`
 //   refuses them, so types that use them take the general path.
@@ -140,7 +145,8 @@ impl ErrorEnvelope {
 //   has no keys, and a hook that repairs only what the declared type refuses finds what it
 //   repairs by key: a value in such a list could be one it would repair, read as something
 //   the type accepts. `Strict` refuses a struct (or struct variant) read from a list, so such
-//   bodies take the general path, hook first.
+//   bodies take the general path, hook first. What serde buffers and reads again (an enum's
+//   object) is read again without `Strict`: `ResponseHook::repairs_refused_only` says so.
 // ---------------------------------------------------------------------------------------------
 
 /// What one direct decoding shares between its wrappers.
@@ -539,8 +545,18 @@ macro_rules! forward {
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
     type Error = D::Error;
 
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        let seen = self.seen;
+        // A type that reads each object once reads what it meets here whole (see the notes
+        // above): serde_json reads it as strictly as a `Value`, without the wrappers.
+        if !seen.rereads {
+            return seen.note(self.inner.deserialize_any(visitor));
+        }
+        let visitor = self.wrap(visitor, true);
+        seen.note(self.inner.deserialize_any(visitor))
+    }
+
     forward! {
-        deserialize_any() check true;
         deserialize_map() check true;
         deserialize_bool() check false;
         deserialize_i8() check false;
@@ -580,9 +596,10 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         // A `Value` drops what it does not need only after parsing it.
+        // `Skip` reads the value whole, as a `Value` would, and nothing in it is kept: no
+        // wrapper is needed below it.
         let seen = self.seen;
-        let skip = self.wrap(Skip, false);
-        seen.note(self.inner.deserialize_any(skip))?;
+        seen.note(self.inner.deserialize_any(Skip))?;
         seen.note(visitor.visit_unit())
     }
 

@@ -1,6 +1,7 @@
 //! Sends one described request: retries, timeouts, error mapping, the error envelope,
 //! decoding.
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -27,16 +28,19 @@ pub struct RequestSpec {
     pub body: Option<Vec<u8>>,
     /// The property of the success body to return instead of the whole body.
     pub unwrap: Option<&'static str>,
-    /// Whether the type the success body decodes to may make something else of a repeated key
-    /// than a `serde_json::Value` does, which keeps the last occurrence: read straight from
-    /// the bytes, the type meets every occurrence. Derived structs (which refuse a repeated
-    /// field), internally tagged enums and maps that keep the last value do not; an untagged
-    /// enum does (it buffers the object and tries its variants on it in turn), as do
-    /// flattened fields and any type that keeps the first occurrence or all of them. With
-    /// `true`, the direct decoding checks the maps it reads through `deserialize_any` or
-    /// `deserialize_map` for repeated keys, and leaves a body that has one to the general
-    /// path. `true` is always right; generated operations say `false` for models that hold
-    /// no untagged union and no flattened map.
+    /// Whether the type the success body decodes to may read an object otherwise than once
+    /// and whole, as a `serde_json::Value` reads it: make something else of a repeated key (a
+    /// `Value` keeps the last occurrence; read straight from the bytes, the type meets every
+    /// occurrence), or skip part of what it reads through `deserialize_any` (a hand-written
+    /// visitor). Derived structs (which refuse a repeated field), internally tagged enums,
+    /// `serde_json::Value` and maps that keep the last value do not; an untagged enum does (it
+    /// buffers the object and tries its variants on it in turn), as do flattened fields and
+    /// any type that keeps the first occurrence or all of them. With `true`, the direct
+    /// decoding checks the maps it reads through `deserialize_any` or `deserialize_map` for
+    /// repeated keys, and leaves a body that has one to the general path; with `false`, what
+    /// the type reads through `deserialize_any` is read by serde_json alone. `true` is always
+    /// right; generated operations say `false` for models that hold no untagged union and no
+    /// flattened map.
     pub rereads: bool,
     /// Whether the success body is decoded into the type the API description declares for
     /// this operation. A response hook that repairs only what that type refuses
@@ -78,26 +82,42 @@ enum Body {
 }
 
 /// The body of `response`, refused as soon as it announces or sends more than `limit` bytes.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Body> {
+/// A body that arrives in one chunk (the usual JSON response) is kept as it arrived, without
+/// a copy.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Body> {
     let announced = response.content_length().unwrap_or(0);
     if announced > limit as u64 {
         return Err(Body::TooLarge);
     }
-    let mut body = Vec::with_capacity(announced as usize);
-    while let Some(chunk) = response.chunk().await.map_err(Body::Transport)? {
+    let mut next = async || response.chunk().await.map_err(Body::Transport);
+    let Some(first) = next().await? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(Body::TooLarge);
+    }
+    let Some(mut chunk) = next().await? else {
+        return Ok(first);
+    };
+    let mut body = Vec::with_capacity((announced as usize).max(first.len() + chunk.len()));
+    body.extend_from_slice(&first);
+    loop {
         if chunk.len() > limit - body.len() {
             return Err(Body::TooLarge);
         }
         body.extend_from_slice(&chunk);
+        match next().await? {
+            Some(more) => chunk = more,
+            None => return Ok(body.into()),
+        }
     }
-    Ok(body)
 }
 
 /// The final success response to a request.
 struct Success {
     status: StatusCode,
     headers: HeaderMap,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     attempts: u32,
 }
 
@@ -153,7 +173,7 @@ impl Client {
     ) -> Result<Vec<u8>, Error> {
         let success = send(self, &request, &parts).await?;
         self.check_envelope(&request, &success)?;
-        Ok(success.bytes)
+        Ok(success.bytes.into())
     }
 
     /// Sends a request whose success response declares no content: whatever body arrives is
@@ -557,7 +577,7 @@ fn decode_text(client: &Client, request: &RequestSpec, success: Success) -> Resu
         .unwrap_or_else(|| "utf-8".to_owned());
     match charset.as_str() {
         "utf-8" | "utf8" | "us-ascii" | "ascii" => {
-            String::from_utf8(success.bytes).map_err(|err| {
+            String::from_utf8(success.bytes.into()).map_err(|err| {
                 failed(
                     format!("the response body is not {charset} text"),
                     err.as_bytes(),
@@ -1048,6 +1068,9 @@ mod tests {
         for (body, kind) in cases {
             let text = String::from_utf8_lossy(body);
             assert!(direct::<Item>(body).is_none(), "{text}");
+            // `Item` reads each object once: the same without the checks of repeated keys.
+            let once = ENVELOPE.decode_direct::<Item>(body, Some("result"), false);
+            assert!(once.is_none(), "{text}");
             let result = agree::<Item>(body);
             assert_eq!(result.as_ref().err().map(Error::kind), kind, "{text}");
         }
@@ -1135,6 +1158,27 @@ mod tests {
         ] {
             assert_eq!(once(body), None);
             agree_with::<Holder>(ENVELOPE, Some("result"), false, body).unwrap();
+        }
+        // What such a type reads through `deserialize_any` (an enum's buffered object, a
+        // `Value`) goes to serde_json without the wrappers, and is still read as strictly as
+        // the general path reads it: the direct path refuses what a `Value` refuses.
+        let deep = format!(
+            r#"{{"result": {{"items": [{{"type": "x", "n": 1, "x": {}1{}}}], "map": {{}}}}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        for body in [
+            &b"{\"result\": {\"items\": [{\"type\": \"x\", \"n\": 1, \"x\": \"\xff\"}], \"map\": {}}}"[..],
+            br#"{"result": {"items": [{"type": "x", "n": 1, "x": "\ud800"}], "map": {}}}"#,
+            br#"{"result": {"items": [{"type": "x", "n": 1, "x": [1e400]}], "map": {}}}"#,
+            br#"{"result": {"items": [], "map": {"k": {"\udc00": 1}}}}"#,
+            br#"{"result": {"items": [], "map": {"k": -1e999}}}"#,
+            deep.as_bytes(),
+        ] {
+            let text = String::from_utf8_lossy(body);
+            assert_eq!(once(body), None, "{text}");
+            let err = agree_with::<Holder>(ENVELOPE, Some("result"), false, body).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Decode, "{text}");
         }
     }
 

@@ -23,8 +23,10 @@ pub trait ResponseHook: Send + Sync + 'static {
     /// declared type decodes from its keys (after the unwrapped property is taken out),
     /// decoding the body after `on_response` gives the same value: the hook repairs values of
     /// a shape the type cannot read, and whatever else it changes, the type does not read.
-    /// (The client never decodes a struct written as a list of its fields, which serde's
-    /// derived structs accept, without the hook: such a list has no keys to go by.)
+    /// (The client does not decode a struct written as a list of its fields, which serde's
+    /// derived structs accept, without the hook: such a list has no keys to go by. Inside an
+    /// enum's object, which serde buffers and then reads again, such a list is not seen: a
+    /// hook with this promise should repair nothing that an enum holds.)
     ///
     /// Requests that say they decode into their declared type
     /// ([`RequestSpec::declared`](super::RequestSpec::declared), as generated operations

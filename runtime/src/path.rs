@@ -44,7 +44,8 @@ pub fn encode_path_param(
         return Err(Error::new(ErrorKind::InvalidRequest, operation)
             .with_message(format!("path parameter `{name}` must not be `{value}`")));
     }
-    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
+    // A value with nothing to encode (the usual id) is copied as it is.
+    Ok(Cow::from(utf8_percent_encode(value, PATH_SEGMENT)).into_owned())
 }
 
 /// Renders a parameter value: strings as they are, whole numbers without a fraction (`50`,
