@@ -50,7 +50,7 @@ fn bench(c: &mut Criterion) {
 /// peer's seconds, unit. `BENCH_QUICK=1`: fewer turns.
 fn paired_to_tsv(path: &std::ffi::OsStr) {
     let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1");
-    let turns = if quick { 20 } else { 400 };
+    let turns = if quick { 20 } else { 2000 };
     let fixture = Fixture::new();
     let get = paired(turns, 8, || fixture.get_ours(), || fixture.get_bare());
     let decode = paired(
