@@ -595,9 +595,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        // A `Value` drops what it does not need only after parsing it.
-        // `Skip` reads the value whole, as a `Value` would, and nothing in it is kept: no
-        // wrapper is needed below it.
+        // A `Value` drops what it does not need only after parsing it: `Skip` reads the value
+        // whole, as a `Value` would, and keeps nothing of it, so no wrapper is needed below it.
         let seen = self.seen;
         seen.note(self.inner.deserialize_any(Skip))?;
         seen.note(visitor.visit_unit())
